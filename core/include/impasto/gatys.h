@@ -1,0 +1,110 @@
+// Optimisation-based style transfer (Gatys, Ecker & Bethge 2016).
+#pragma once
+
+#include "impasto/color.h"
+#include "impasto/feature_network.h"
+#include "impasto/image.h"
+#include "impasto/losses.h"
+#include "impasto/network_loader.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace impasto {
+
+enum class Optimizer { Lbfgs, Adam };
+enum class Init { Content, Noise, Style };
+
+struct GatysOptions {
+  NetworkOptions network;
+  // Empty: the network's defaults (Tiny Darknet: content at the 9th
+  // LeakyReLU, style at the 1st, 2nd, 4th, 8th and 12th; VGG-19: content
+  // conv4_2, style relu1_1 ... relu5_1).
+  std::vector<std::string> content_layers;
+  std::vector<LayerWeight> style_layers;
+  double content_weight = 1.0;
+  double style_weight = 5.0;
+  double tv_weight = 0.02;
+  LossScale loss_scale = LossScale::Normalised;
+  // Relative size of the style image against the processing size: above 1
+  // gives larger brush strokes and motifs, below 1 finer ones.
+  double style_scale = 1.0;
+  Init init = Init::Content;
+  Optimizer optimizer = Optimizer::Lbfgs;
+  int iterations = 150;
+  double learning_rate = 0.02;  // Adam only; L-BFGS uses a step of 1
+  // Longest side, in pixels, at which the optimisation runs; the result is
+  // resampled to the input size.
+  int size = 384;
+  // Coarse-to-fine: start at a quarter or half of `size` and refine. Auto
+  // turns it on for sizes above 256.
+  enum class MultiScale { Auto, On, Off } multiscale = MultiScale::Auto;
+  ColorPreservation preserve_colors = ColorPreservation::None;
+  std::uint64_t seed = 0;
+  int threads = 0;              // 0: every core
+  std::string device = "cpu";   // any torch::Device string, e.g. "cuda:0"
+  bool channels_last = true;
+};
+
+struct Progress {
+  double fraction = 0.0;  // 0..1 over the whole run
+  double loss = 0.0;      // current total loss
+  int iteration = 0;      // within the current scale
+  int iterations = 0;     // of the current scale
+  int scale = 0;          // 0-based index of the current scale
+  int scales = 1;
+  // Renders the current result (at processing size); costs a copy, so call
+  // it only when an intermediate image is wanted.
+  std::function<Image()> intermediate;
+};
+
+// Return false to cancel; the run then throws impasto::Cancelled.
+using ProgressCallback = std::function<bool(const Progress&)>;
+
+struct StyleInput {
+  Image image;
+  double weight = 1.0;  // blend weight among several styles
+};
+
+struct GatysResult {
+  Image image;                  // input size, input's alpha passed through
+  bool used_fallback = false;   // the weights-free network was used
+  std::string network;          // id of the network that ran
+  double final_loss = 0.0;
+  std::vector<std::string> notes;  // messages for the user (English)
+};
+
+// content: RGB or RGBA. mask (optional, may be empty): 1 channel, content's
+// size, 1 = stylise, 0 = keep the original. Throws impasto::Error.
+GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& styles,
+                          const Image& mask, const GatysOptions& options,
+                          const ProgressCallback& progress = {});
+
+struct LossBreakdown {
+  double total = 0.0, content = 0.0, style = 0.0, tv = 0.0;
+};
+
+// One level of the optimisation: fixed targets, a loss of the image. Exposed
+// so that tests can compare the losses with a reference implementation.
+class GatysProblem {
+ public:
+  // content and styles: 1 x 3 x H x W tensors in [0, 1], already at the
+  // working size and colour-prepared.
+  GatysProblem(SequentialFeatureNetwork network, const torch::Tensor& content,
+               const std::vector<torch::Tensor>& styles, const std::vector<double>& style_weights,
+               const GatysOptions& options);
+  torch::Tensor loss(const torch::Tensor& image, LossBreakdown* breakdown = nullptr);
+
+ private:
+  SequentialFeatureNetwork network_;
+  std::vector<std::string> content_layers_;
+  std::vector<LayerWeight> style_layers_;
+  std::vector<std::string> wanted_;
+  std::vector<torch::Tensor> content_targets_, style_targets_;
+  double content_weight_, style_weight_, tv_weight_;
+  LossScale scale_;
+};
+
+}  // namespace impasto

@@ -1,0 +1,68 @@
+/* Plain C entry points of the Impasto core, for front ends that load the
+ * core at run time (the GEGL module must not link LibTorch: GIMP loads every
+ * GEGL module at start-up). No C++ exception crosses this boundary. */
+#ifndef IMPASTO_C_API_H
+#define IMPASTO_C_API_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IMPASTO_C_API_VERSION 1
+
+/* Values of ImpastoGatysParams.optimizer / init / preserve_colors. */
+enum { IMPASTO_OPTIMIZER_LBFGS = 0, IMPASTO_OPTIMIZER_ADAM = 1 };
+enum { IMPASTO_INIT_CONTENT = 0, IMPASTO_INIT_NOISE = 1, IMPASTO_INIT_STYLE = 2 };
+enum { IMPASTO_COLORS_NONE = 0, IMPASTO_COLORS_LUMINANCE = 1, IMPASTO_COLORS_HISTOGRAM = 2 };
+enum { IMPASTO_MULTISCALE_AUTO = 0, IMPASTO_MULTISCALE_ON = 1, IMPASTO_MULTISCALE_OFF = 2 };
+
+typedef struct {
+  int api_version;          /* IMPASTO_C_API_VERSION */
+  const char *network;      /* "darknet-tiny", "vgg19", "random" */
+  const char *model_dir;    /* NULL or "": default model directory */
+  int allow_fallback;       /* use the weights-free network if files are missing */
+  int average_pooling;      /* 1: average pooling (default), 0: max */
+  const char *content_layers; /* "name,name" or NULL for defaults */
+  const char *style_layers;   /* "name:weight,name:weight" or NULL */
+  double content_weight, style_weight, tv_weight;
+  double style_scale;
+  int init, optimizer, iterations;
+  double learning_rate;
+  int size, multiscale, preserve_colors;
+  unsigned long long seed;
+  int threads;
+  const char *device;       /* NULL: "cpu" */
+} ImpastoGatysParams;
+
+/* An RGBA float image, rows packed, values in [0, 1]. */
+typedef struct {
+  const float *rgba;
+  int width, height;
+  double weight;            /* style blend weight */
+} ImpastoStyleImage;
+
+/* Return 0 to cancel. */
+typedef int (*ImpastoProgressFunc) (double fraction, double loss, void *user_data);
+
+/* Fills params with the core's defaults. */
+void impasto_gatys_params_init (ImpastoGatysParams *params);
+
+/* Stylises content_rgba (width x height) into out_rgba (same size; may not
+ * alias). mask: NULL or width x height floats. Returns 0 on success, 1 when
+ * cancelled, -1 on error; on non-zero *error_message (if not NULL) receives a
+ * message to release with impasto_free. *used_fallback is set when the
+ * weights-free network ran. */
+int impasto_gatys_run (const ImpastoGatysParams *params,
+                       const float *content_rgba, int width, int height,
+                       const ImpastoStyleImage *styles, int n_styles,
+                       const float *mask, float *out_rgba,
+                       ImpastoProgressFunc progress, void *user_data,
+                       int *used_fallback, char **error_message);
+
+void impasto_free (void *pointer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,22 @@
+// The Gatys et al. losses, as plain functions on tensors.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace impasto {
+
+// Gram matrix of N x C x H x W features: F F^T / (C H W), shape N x C x C.
+torch::Tensor gram_matrix(const torch::Tensor& features);
+
+// How a loss term is scaled. Normalised divides the squared error by the
+// squared magnitude of the target, so every layer contributes on the same
+// scale whatever its depth (the default). Mean is the plain mean squared
+// error of the original formulation.
+enum class LossScale { Normalised, Mean };
+
+torch::Tensor content_loss(const torch::Tensor& features, const torch::Tensor& target, LossScale scale);
+torch::Tensor style_loss(const torch::Tensor& gram, const torch::Tensor& target_gram, LossScale scale);
+// Mean squared difference between neighbouring pixels, both directions.
+torch::Tensor total_variation_loss(const torch::Tensor& image);
+
+}  // namespace impasto

@@ -1,0 +1,150 @@
+// The C boundary: converts plain structs to core options and every C++
+// exception to a return code and a message.
+#include "impasto/impasto.h"
+
+#include "impasto/error.h"
+#include "impasto/gatys.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace {
+
+char* copy_string(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
+}
+
+std::vector<std::string> split(const char* text) {
+  std::vector<std::string> out;
+  if (!text) return out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+std::vector<impasto::LayerWeight> parse_style_layers(const char* text) {
+  std::vector<impasto::LayerWeight> out;
+  for (const auto& item : split(text)) {
+    impasto::LayerWeight lw;
+    auto colon = item.find(':');
+    lw.layer = item.substr(0, colon);
+    if (colon != std::string::npos) {
+      char* end = nullptr;
+      const std::string w = item.substr(colon + 1);
+      lw.weight = std::strtod(w.c_str(), &end);
+      if (end == w.c_str() || *end != '\0' || !(lw.weight >= 0.0))
+        throw impasto::Error("The style layer weight in \"" + item + "\" is not a number of zero or more.");
+    }
+    out.push_back(lw);
+  }
+  return out;
+}
+
+impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
+  if (p.api_version != IMPASTO_C_API_VERSION) throw impasto::Error("The Impasto core library does not match this front end; reinstall Impasto.");
+  impasto::GatysOptions o;
+  if (p.network && *p.network) o.network.network = p.network;
+  if (p.model_dir) o.network.model_dir = p.model_dir;
+  o.network.allow_fallback = p.allow_fallback != 0;
+  o.network.pooling = p.average_pooling ? impasto::Pooling::Average : impasto::Pooling::Max;
+  o.content_layers = split(p.content_layers);
+  o.style_layers = parse_style_layers(p.style_layers);
+  o.content_weight = p.content_weight;
+  o.style_weight = p.style_weight;
+  o.tv_weight = p.tv_weight;
+  o.style_scale = p.style_scale;
+  if (p.init < 0 || p.init > 2 || p.optimizer < 0 || p.optimizer > 1 || p.preserve_colors < 0 || p.preserve_colors > 2 ||
+      p.multiscale < 0 || p.multiscale > 2)
+    throw impasto::Error("An option has a value outside its list of choices.");
+  o.init = static_cast<impasto::Init>(p.init);
+  o.optimizer = static_cast<impasto::Optimizer>(p.optimizer);
+  o.iterations = p.iterations;
+  o.learning_rate = p.learning_rate;
+  o.size = p.size;
+  o.multiscale = static_cast<impasto::GatysOptions::MultiScale>(p.multiscale);
+  o.preserve_colors = static_cast<impasto::ColorPreservation>(p.preserve_colors);
+  o.seed = p.seed;
+  o.threads = p.threads;
+  if (p.device && *p.device) o.device = p.device;
+  return o;
+}
+
+impasto::Image rgba_image(const float* rgba, int width, int height) {
+  if (!rgba || width <= 0 || height <= 0) throw impasto::Error("An image passed to Impasto is empty.");
+  impasto::Image img(width, height, 4);
+  std::memcpy(img.pixels.data(), rgba, img.pixels.size() * sizeof(float));
+  return img;
+}
+
+}  // namespace
+
+extern "C" {
+
+void impasto_gatys_params_init(ImpastoGatysParams* params) {
+  if (!params) return;
+  const impasto::GatysOptions d;
+  std::memset(params, 0, sizeof(*params));
+  params->api_version = IMPASTO_C_API_VERSION;
+  params->network = "darknet-tiny";
+  params->allow_fallback = 0;
+  params->average_pooling = 1;
+  params->content_weight = d.content_weight;
+  params->style_weight = d.style_weight;
+  params->tv_weight = d.tv_weight;
+  params->style_scale = d.style_scale;
+  params->init = IMPASTO_INIT_CONTENT;
+  params->optimizer = IMPASTO_OPTIMIZER_LBFGS;
+  params->iterations = d.iterations;
+  params->learning_rate = d.learning_rate;
+  params->size = d.size;
+  params->multiscale = IMPASTO_MULTISCALE_AUTO;
+  params->preserve_colors = IMPASTO_COLORS_NONE;
+  params->seed = d.seed;
+  params->threads = d.threads;
+}
+
+int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgba, int width, int height,
+                      const ImpastoStyleImage* styles, int n_styles, const float* mask, float* out_rgba,
+                      ImpastoProgressFunc progress, void* user_data, int* used_fallback, char** error_message) {
+  if (error_message) *error_message = nullptr;
+  try {
+    if (!params || !out_rgba) throw impasto::Error("Impasto was called without parameters or an output buffer.");
+    auto options = to_options(*params);
+    auto content = rgba_image(content_rgba, width, height);
+    std::vector<impasto::StyleInput> style_inputs;
+    for (int i = 0; i < n_styles; ++i)
+      style_inputs.push_back({rgba_image(styles[i].rgba, styles[i].width, styles[i].height), styles[i].weight});
+    impasto::Image mask_image;
+    if (mask) {
+      mask_image = impasto::Image(width, height, 1);
+      std::memcpy(mask_image.pixels.data(), mask, mask_image.pixels.size() * sizeof(float));
+    }
+    impasto::ProgressCallback callback;
+    if (progress)
+      callback = [&](const impasto::Progress& p) { return progress(p.fraction, p.loss, user_data) != 0; };
+    auto result = impasto::stylize_gatys(content, style_inputs, mask_image, options, callback);
+    std::memcpy(out_rgba, result.image.pixels.data(), result.image.pixels.size() * sizeof(float));
+    if (used_fallback) *used_fallback = result.used_fallback ? 1 : 0;
+    return 0;
+  } catch (const impasto::Cancelled& e) {
+    if (error_message) *error_message = copy_string(e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    if (error_message) *error_message = copy_string(e.what());
+    return -1;
+  } catch (...) {
+    if (error_message) *error_message = copy_string("Style transfer failed with an unknown error.");
+    return -1;
+  }
+}
+
+void impasto_free(void* pointer) { std::free(pointer); }
+
+}  // extern "C"

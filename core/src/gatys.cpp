@@ -1,0 +1,289 @@
+#include "impasto/gatys.h"
+
+#include "impasto/error.h"
+#include "tensor_image.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <thread>
+
+namespace impasto {
+
+// ---- GatysProblem ------------------------------------------------------------
+
+GatysProblem::GatysProblem(SequentialFeatureNetwork network, const torch::Tensor& content,
+                           const std::vector<torch::Tensor>& styles, const std::vector<double>& style_weights,
+                           const GatysOptions& options)
+    : network_(std::move(network)),
+      content_layers_(options.content_layers.empty() ? network_->description().content_layers : options.content_layers),
+      style_layers_(options.style_layers.empty() ? network_->description().style_layers : options.style_layers),
+      content_weight_(options.content_weight),
+      style_weight_(options.style_weight),
+      tv_weight_(options.tv_weight),
+      scale_(options.loss_scale) {
+  if (styles.empty() || styles.size() != style_weights.size())
+    throw Error("At least one style image is needed, each with a blend weight.");
+  std::set<std::string> seen;
+  for (const auto& l : content_layers_)
+    if (seen.insert(l).second) wanted_.push_back(l);
+  for (const auto& l : style_layers_)
+    if (seen.insert(l.layer).second) wanted_.push_back(l.layer);
+
+  torch::NoGradGuard no_grad;
+  auto cf = network_->features(content, content_layers_);
+  for (const auto& l : content_layers_) content_targets_.push_back(cf.at(l).detach());
+
+  double total_weight = 0.0;
+  for (double w : style_weights) total_weight += w;
+  if (!(total_weight > 0.0)) throw Error("The style blend weights must add up to more than zero.");
+  std::vector<std::string> style_names;
+  for (const auto& l : style_layers_) style_names.push_back(l.layer);
+  style_targets_.assign(style_layers_.size(), torch::Tensor());
+  for (std::size_t s = 0; s < styles.size(); ++s) {
+    if (style_weights[s] <= 0.0) continue;
+    auto sf = network_->features(styles[s], style_names);
+    for (std::size_t l = 0; l < style_layers_.size(); ++l) {
+      auto g = gram_matrix(sf.at(style_layers_[l].layer)) * (style_weights[s] / total_weight);
+      style_targets_[l] = style_targets_[l].defined() ? style_targets_[l] + g : g;
+    }
+  }
+}
+
+torch::Tensor GatysProblem::loss(const torch::Tensor& image, LossBreakdown* breakdown) {
+  auto f = network_->features(image, wanted_);
+  auto zero = torch::zeros({}, image.options());
+  auto c = zero, s = zero;
+  for (std::size_t i = 0; i < content_layers_.size(); ++i)
+    c = c + content_loss(f.at(content_layers_[i]), content_targets_[i], scale_);
+  for (std::size_t i = 0; i < style_layers_.size(); ++i)
+    s = s + style_layers_[i].weight * style_loss(gram_matrix(f.at(style_layers_[i].layer)), style_targets_[i], scale_);
+  auto tv = tv_weight_ > 0.0 ? total_variation_loss(image) : zero;
+  auto total = content_weight_ * c + style_weight_ * s + tv_weight_ * tv;
+  if (breakdown) {
+    breakdown->content = c.item<double>();
+    breakdown->style = s.item<double>();
+    breakdown->tv = tv.item<double>();
+    breakdown->total = total.item<double>();
+  }
+  return total;
+}
+
+// ---- stylize_gatys -------------------------------------------------------------
+
+namespace {
+
+void validate(const Image& content, const std::vector<StyleInput>& styles, const Image& mask, const GatysOptions& o) {
+  auto check_image = [](const Image& img, const char* what) {
+    if (img.empty()) throw Error(std::string("The ") + what + " is empty.");
+    if (img.channels < 1 || img.channels > 4 ||
+        img.pixels.size() != static_cast<std::size_t>(img.width) * img.height * img.channels)
+      throw Error(std::string("The ") + what + " has inconsistent pixel data.");
+  };
+  check_image(content, "content image");
+  if (styles.empty()) throw Error("Choose at least one style image.");
+  for (const auto& s : styles) {
+    check_image(s.image, "style image");
+    if (!std::isfinite(s.weight) || s.weight < 0.0) throw Error("A style blend weight must be zero or more.");
+  }
+  if (!mask.empty() && (mask.width != content.width || mask.height != content.height || mask.channels != 1))
+    throw Error("The mask must have one channel and the size of the content image.");
+  auto finite_nonneg = [](double v) { return std::isfinite(v) && v >= 0.0; };
+  if (!finite_nonneg(o.content_weight) || !finite_nonneg(o.style_weight) || !finite_nonneg(o.tv_weight))
+    throw Error("The content, style and smoothness weights must be zero or more.");
+  if (!(o.style_scale >= 0.05 && o.style_scale <= 8.0)) throw Error("The style scale must be between 0.05 and 8.");
+  if (o.iterations < 1 || o.iterations > 100000) throw Error("The number of iterations must be between 1 and 100000.");
+  if (o.size < 16 || o.size > 8192) throw Error("The processing size must be between 16 and 8192 pixels.");
+  if (!(o.learning_rate > 0.0 && o.learning_rate <= 10.0)) throw Error("The learning rate must be above 0 and at most 10.");
+  if (o.threads < 0 || o.threads > 1024) throw Error("The thread count must be between 0 (all cores) and 1024.");
+}
+
+// Working size: the long side becomes `long_side`, no side below 8 pixels.
+std::pair<int64_t, int64_t> fit(int64_t h, int64_t w, int64_t long_side) {
+  const double s = static_cast<double>(long_side) / static_cast<double>(std::max(h, w));
+  return {std::max<int64_t>(8, std::llround(h * s)), std::max<int64_t>(8, std::llround(w * s))};
+}
+
+struct Level {
+  int64_t long_side;
+  int iterations;
+};
+
+std::vector<Level> schedule(const GatysOptions& o, int64_t long_side) {
+  bool multi = o.multiscale == GatysOptions::MultiScale::On ||
+               (o.multiscale == GatysOptions::MultiScale::Auto && long_side > 256);
+  std::vector<int64_t> sides{long_side};
+  while (multi && sides.size() < 3 && sides.front() / 2 >= 128) sides.insert(sides.begin(), sides.front() / 2);
+  if (multi && sides.size() == 1 && long_side >= 32) sides.insert(sides.begin(), long_side / 2);
+  std::vector<Level> levels;
+  // The finest level gets half the iterations: it is where detail settles.
+  const int fine = sides.size() == 1 ? o.iterations : std::max(1, o.iterations / 2);
+  const int coarse_total = o.iterations - fine;
+  for (std::size_t i = 0; i + 1 < sides.size(); ++i) {
+    const int n = coarse_total / static_cast<int>(sides.size() - 1) +
+                  (static_cast<int>(i) < coarse_total % static_cast<int>(sides.size() - 1) ? 1 : 0);
+    if (n > 0) levels.push_back({sides[i], n});
+  }
+  levels.push_back({sides.back(), fine});
+  return levels;
+}
+
+int thread_count(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+torch::Device parse_device(const std::string& name) {
+  try {
+    torch::Device d(name.empty() ? std::string("cpu") : name);
+    if (d.is_cuda() && !torch::cuda::is_available())
+      throw Error("The device \"" + name + "\" was requested but this LibTorch build has no usable CUDA device.");
+    return d;
+  } catch (const c10::Error&) {
+    throw Error("Unknown device \"" + name + "\"; use cpu or cuda:N.");
+  }
+}
+
+}  // namespace
+
+GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& styles, const Image& mask,
+                          const GatysOptions& options, const ProgressCallback& progress) {
+  validate(content, styles, mask, options);
+  at::set_num_threads(thread_count(options.threads));
+  const torch::Device device = parse_device(options.device);
+
+  try {
+    GatysResult result;
+    auto network = NetworkLoader(options.network).load();
+    result.network = network->description().id;
+    result.used_fallback = network->description().is_fallback;
+    if (result.used_fallback)
+      result.notes.push_back(
+          "The weights-free fallback network was used: expect a weaker style. Install Tiny Darknet with models/fetch for "
+          "much better results.");
+    network->to(device);
+    if (options.channels_last && device.is_cpu()) network->use_channels_last();
+    // Validate layer names before any work.
+    for (const auto& l : options.content_layers)
+      if (!network->has_layer(l)) throw Error("The network has no layer named \"" + l + "\".");
+    for (const auto& l : options.style_layers)
+      if (!network->has_layer(l.layer)) throw Error("The network has no layer named \"" + l.layer + "\".");
+
+    auto input = image_to_tensor(content).to(device);
+    const auto full_h = input.size(2), full_w = input.size(3);
+    auto content_rgb = color_channels(input);
+    auto alpha = alpha_channel(input);
+
+    std::vector<torch::Tensor> style_rgb;
+    std::vector<double> style_weights;
+    for (const auto& s : styles) {
+      style_rgb.push_back(color_channels(image_to_tensor(s.image).to(device)));
+      style_weights.push_back(s.weight);
+    }
+
+    // Processing size: the requested long side, but never blow tiny images up
+    // beyond 64 pixels.
+    const int64_t long_side = std::min<int64_t>(options.size, std::max<int64_t>(64, std::max(full_h, full_w)));
+    const auto levels = schedule(options, long_side);
+    double total_cost = 0.0;
+    for (const auto& l : levels) total_cost += static_cast<double>(l.iterations) * l.long_side * l.long_side;
+
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    torch::Tensor x;
+    double done_cost = 0.0;
+    double last_loss = 0.0;
+    for (std::size_t li = 0; li < levels.size(); ++li) {
+      const auto [h, w] = fit(full_h, full_w, levels[li].long_side);
+      auto c = resize(content_rgb, h, w);
+      std::vector<torch::Tensor> level_styles;
+      for (const auto& s : style_rgb) {
+        const int64_t side = std::max<int64_t>(16, std::llround(levels[li].long_side * options.style_scale));
+        const auto [sh, sw] = fit(s.size(2), s.size(3), side);
+        auto st = resize(s, sh, sw);
+        if (options.preserve_colors == ColorPreservation::Luminance) st = matched_luminance(st, c);
+        if (options.preserve_colors == ColorPreservation::Histogram) st = match_color_statistics(st, c);
+        level_styles.push_back(st);
+      }
+      if (options.preserve_colors == ColorPreservation::Luminance) c = matched_luminance(c, c);
+
+      if (li == 0) {
+        switch (options.init) {
+          case Init::Content: x = c.clone(); break;
+          case Init::Noise: x = torch::rand({1, 3, h, w}, gen, torch::kFloat).to(device); break;
+          case Init::Style: x = resize(level_styles.front(), h, w).clone(); break;
+        }
+      } else {
+        x = resize(x.detach(), h, w).clone();
+      }
+      // x stays in the default layout: L-BFGS flattens its gradient with
+      // view(); the network switches to channels_last internally.
+      x = x.contiguous();
+      x.set_requires_grad(true);
+      GatysProblem problem(network, c, level_styles, style_weights, options);
+
+      std::unique_ptr<torch::optim::Optimizer> optimizer;
+      if (options.optimizer == Optimizer::Lbfgs)
+        optimizer = std::make_unique<torch::optim::LBFGS>(
+            std::vector<torch::Tensor>{x},
+            torch::optim::LBFGSOptions(1.0).max_iter(1).history_size(100).tolerance_grad(0.0).tolerance_change(0.0));
+      else
+        optimizer = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{x},
+                                                         torch::optim::AdamOptions(options.learning_rate));
+
+      const double level_cost = static_cast<double>(levels[li].long_side) * levels[li].long_side;
+      for (int it = 0; it < levels[li].iterations; ++it) {
+        auto closure = [&]() {
+          optimizer->zero_grad();
+          auto loss = problem.loss(x);
+          loss.backward();
+          last_loss = loss.item<double>();
+          return loss;
+        };
+        optimizer->step(closure);
+        if (!std::isfinite(last_loss))
+          throw Error("The optimisation diverged (the loss is not finite); lower the style weight or use Adam.");
+        done_cost += level_cost;
+        if (progress) {
+          Progress p;
+          p.fraction = std::min(1.0, done_cost / total_cost);
+          p.loss = last_loss;
+          p.iteration = it + 1;
+          p.iterations = levels[li].iterations;
+          p.scale = static_cast<int>(li);
+          p.scales = static_cast<int>(levels.size());
+          p.intermediate = [&x]() { return tensor_to_image(x.detach().clamp(0.0, 1.0)); };
+          if (!progress(p)) throw Cancelled();
+        }
+      }
+    }
+    result.final_loss = last_loss;
+
+    // Back to the input size; compose colour, mask and alpha there.
+    c10::InferenceMode inference;
+    auto styled = x.detach().clamp(0.0, 1.0).contiguous();
+    torch::Tensor out;
+    if (options.preserve_colors == ColorPreservation::Luminance) {
+      auto y = rgb_to_yiq(resize(styled, full_h, full_w)).narrow(1, 0, 1);
+      auto iq = rgb_to_yiq(content_rgb).narrow(1, 1, 2);
+      out = yiq_to_rgb(torch::cat({y, iq}, 1)).clamp(0.0, 1.0);
+    } else {
+      out = resize(styled, full_h, full_w);
+    }
+    if (!mask.empty()) {
+      auto m = image_to_tensor(mask).to(device).clamp(0.0, 1.0);
+      out = out * m + content_rgb * (1.0 - m);
+    }
+    if (input.size(1) <= 2) out = rgb_to_yiq(out).narrow(1, 0, 1);  // grey in, grey out
+    if (alpha.defined()) out = torch::cat({out, alpha}, 1);
+    result.image = tensor_to_image(out);
+    return result;
+  } catch (const c10::Error& e) {
+    throw Error(std::string("Style transfer failed inside LibTorch: ") + e.what_without_backtrace());
+  } catch (const std::bad_alloc&) {
+    throw Error("Not enough memory for style transfer at this size; lower the processing size.");
+  }
+}
+
+}  // namespace impasto

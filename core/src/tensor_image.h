@@ -1,0 +1,23 @@
+// Conversions between impasto::Image and tensors (internal to core).
+#pragma once
+
+#include "impasto/image.h"
+
+#include <torch/torch.h>
+
+namespace impasto {
+
+// 1 x C x H x W float tensor holding a copy of the image's channels.
+torch::Tensor image_to_tensor(const Image& image);
+// 1 x C x H x W (any device, any float type) -> Image, values clamped to [0, 1].
+Image tensor_to_image(const torch::Tensor& tensor);
+
+// Colour part of an image as 1 x 3 x H x W (grey is replicated).
+torch::Tensor color_channels(const torch::Tensor& image);
+// Alpha part (1 x 1 x H x W) or an undefined tensor when there is none.
+torch::Tensor alpha_channel(const torch::Tensor& image);
+
+// Resample to h x w: antialiased when shrinking, bicubic, clamped to [0, 1].
+torch::Tensor resize(const torch::Tensor& image, int64_t height, int64_t width);
+
+}  // namespace impasto

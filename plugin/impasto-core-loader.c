@@ -1,0 +1,76 @@
+#include "impasto-config.h"
+
+#include <gio/gio.h>
+#include <gmodule.h>
+#include <glib/gi18n-lib.h>
+
+#include "impasto-core-loader.h"
+
+static GMutex       core_mutex;
+static ImpastoCore  core;
+static gboolean     core_loaded = FALSE;
+
+static gboolean
+resolve (GModule *module, const gchar *name, gpointer *symbol, GError **error)
+{
+  if (g_module_symbol (module, name, symbol) && *symbol)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _("The Impasto core library is incomplete (missing %s); reinstall Impasto."), name);
+  return FALSE;
+}
+
+const ImpastoCore *
+impasto_core_get (GError **error)
+{
+  const ImpastoCore *result = NULL;
+
+  g_mutex_lock (&core_mutex);
+  if (core_loaded)
+    {
+      result = &core;
+    }
+  else
+    {
+      const gchar *path = g_getenv ("IMPASTO_CORE_LIBRARY");
+      GModule     *module;
+
+      if (!path || !*path)
+        path = IMPASTO_CORE_LIBRARY_PATH;
+
+      /* Local binding: LibTorch's symbols stay out of the host's namespace. */
+      module = g_module_open (path, G_MODULE_BIND_LOCAL);
+      if (!module)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _("Cannot load the Impasto core library \"%s\": %s"),
+                       path, g_module_error ());
+        }
+      else if (resolve (module, "impasto_gatys_params_init", (gpointer *) &core.gatys_params_init, error) &&
+               resolve (module, "impasto_gatys_run", (gpointer *) &core.gatys_run, error) &&
+               resolve (module, "impasto_free", (gpointer *) &core.free, error))
+        {
+          /* LibTorch registers global state at load; never unload it. */
+          g_module_make_resident (module);
+          core_loaded = TRUE;
+          result = &core;
+        }
+      else
+        {
+          g_module_close (module);
+        }
+    }
+  g_mutex_unlock (&core_mutex);
+  return result;
+}
+
+gboolean
+impasto_core_is_loaded (void)
+{
+  gboolean loaded;
+
+  g_mutex_lock (&core_mutex);
+  loaded = core_loaded;
+  g_mutex_unlock (&core_mutex);
+  return loaded;
+}

@@ -1,0 +1,34 @@
+/* Loads the Impasto core (and with it LibTorch) on first use. GIMP 2.10
+ * loads every GEGL module at start-up, so the module itself must stay small
+ * and link nothing heavy. */
+#ifndef IMPASTO_CORE_LOADER_H
+#define IMPASTO_CORE_LOADER_H
+
+#include <gio/gio.h>
+
+#include "impasto/impasto.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  void (*gatys_params_init) (ImpastoGatysParams *params);
+  int  (*gatys_run)         (const ImpastoGatysParams *params,
+                             const float *content_rgba, int width, int height,
+                             const ImpastoStyleImage *styles, int n_styles,
+                             const float *mask, float *out_rgba,
+                             ImpastoProgressFunc progress, void *user_data,
+                             int *used_fallback, char **error_message);
+  void (*free)              (void *pointer);
+} ImpastoCore;
+
+/* The loaded core, or NULL with *error set (translated message). Looks at
+ * $IMPASTO_CORE_LIBRARY first, then the installed location. Thread-safe. */
+const ImpastoCore *impasto_core_get (GError **error);
+
+/* TRUE once the core has been loaded in this process (for tests). */
+gboolean impasto_core_is_loaded (void);
+
+G_END_DECLS
+
+#endif

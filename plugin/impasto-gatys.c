@@ -1,0 +1,311 @@
+/* impasto:gatys — optimisation-based neural style transfer (Gatys et al.).
+ *
+ * The style comes from the aux pad (in GIMP: a layer) and/or from
+ * style-path. The whole input is processed at once: the output depends on
+ * every input pixel, so the op asks for the full input and caches it. */
+#include "impasto-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#ifdef GEGL_PROPERTIES
+
+enum_start (impasto_gatys_network)
+  enum_value (IMPASTO_GATYS_NETWORK_DARKNET_TINY, "darknet-tiny", N_("Tiny Darknet"))
+  enum_value (IMPASTO_GATYS_NETWORK_VGG19,        "vgg19",        N_("VGG-19"))
+  enum_value (IMPASTO_GATYS_NETWORK_RANDOM,       "random",       N_("Weights-free (lower quality)"))
+enum_end (ImpastoGatysNetwork)
+
+enum_start (impasto_gatys_optimizer)
+  enum_value (IMPASTO_GATYS_OPTIMIZER_LBFGS, "lbfgs", N_("L-BFGS"))
+  enum_value (IMPASTO_GATYS_OPTIMIZER_ADAM,  "adam",  N_("Adam"))
+enum_end (ImpastoGatysOptimizer)
+
+enum_start (impasto_gatys_init)
+  enum_value (IMPASTO_GATYS_INIT_CONTENT, "content", N_("Content image"))
+  enum_value (IMPASTO_GATYS_INIT_NOISE,   "noise",   N_("Noise"))
+  enum_value (IMPASTO_GATYS_INIT_STYLE,   "style",   N_("Style image"))
+enum_end (ImpastoGatysInit)
+
+enum_start (impasto_gatys_colors)
+  enum_value (IMPASTO_GATYS_COLORS_NONE,      "none",      N_("Take the style's colours"))
+  enum_value (IMPASTO_GATYS_COLORS_LUMINANCE, "luminance", N_("Keep original colours (luminance transfer)"))
+  enum_value (IMPASTO_GATYS_COLORS_HISTOGRAM, "histogram", N_("Keep original colours (match style colours)"))
+enum_end (ImpastoGatysColors)
+
+enum_start (impasto_gatys_multiscale)
+  enum_value (IMPASTO_GATYS_MULTISCALE_AUTO, "auto", N_("Automatic"))
+  enum_value (IMPASTO_GATYS_MULTISCALE_ON,   "on",   N_("Coarse to fine"))
+  enum_value (IMPASTO_GATYS_MULTISCALE_OFF,  "off",  N_("Single scale"))
+enum_end (ImpastoGatysMultiscale)
+
+property_file_path (style_path, _("Style image file"), "")
+  description (_("Painting whose style is transferred, used in addition to the image on the aux input. "
+                 "Separate several files with ':'"))
+
+property_string (style_weights, _("Style blend weights"), "")
+  description (_("Comma-separated blend weight of each style (aux first, then files); empty: equal weights"))
+
+property_double (content_weight, _("Content weight"), 1.0)
+  description (_("How strongly the result keeps the shapes of the original"))
+  value_range (0.0, 1000.0)
+  ui_range    (0.0, 10.0)
+
+property_double (style_weight, _("Style weight"), 5.0)
+  description (_("How strongly the result takes the textures and colours of the style"))
+  value_range (0.0, 100000.0)
+  ui_range    (0.0, 100.0)
+  ui_gamma    (3.0)
+
+property_double (tv_weight, _("Smoothness"), 0.02)
+  description (_("Total-variation weight: higher values give smoother, less noisy results"))
+  value_range (0.0, 100.0)
+  ui_range    (0.0, 1.0)
+  ui_gamma    (3.0)
+
+property_double (style_scale, _("Detail size"), 1.0)
+  description (_("Size of the style image relative to the processing size: larger gives bigger brush strokes"))
+  value_range (0.05, 8.0)
+  ui_range    (0.25, 4.0)
+
+property_int (iterations, _("Iterations"), 150)
+  description (_("Optimisation steps; more gives a stronger, cleaner result and takes longer"))
+  value_range (1, 100000)
+  ui_range    (10, 1000)
+
+property_int (size, _("Processing size"), 384)
+  description (_("Longest side, in pixels, at which the style is computed; the result is resampled to the image size"))
+  value_range (16, 8192)
+  ui_range    (64, 2048)
+
+property_enum (preserve_colors, _("Colours"), ImpastoGatysColors, impasto_gatys_colors, IMPASTO_GATYS_COLORS_NONE)
+  description (_("Keep the original's colours and transfer only brush work and texture"))
+
+property_enum (network, _("Network"), ImpastoGatysNetwork, impasto_gatys_network, IMPASTO_GATYS_NETWORK_DARKNET_TINY)
+  description (_("Pretrained network that measures content and style"))
+
+property_boolean (allow_fallback, _("Fall back to the weights-free network"), TRUE)
+  description (_("When the network's files are not installed, use the weights-free network instead of failing"))
+
+property_file_path (model_dir, _("Model folder"), "")
+  description (_("Folder holding the network files; empty: the default model folder"))
+
+property_enum (optimizer, _("Optimiser"), ImpastoGatysOptimizer, impasto_gatys_optimizer, IMPASTO_GATYS_OPTIMIZER_LBFGS)
+  description (_("L-BFGS converges in fewer steps; Adam uses less memory"))
+
+property_double (learning_rate, _("Adam step size"), 0.02)
+  description (_("Step size of the Adam optimiser"))
+  value_range (0.0001, 10.0)
+  ui_range    (0.001, 0.2)
+
+property_enum (init, _("Start from"), ImpastoGatysInit, impasto_gatys_init, IMPASTO_GATYS_INIT_CONTENT)
+  description (_("Image the optimisation starts from"))
+
+property_enum (multiscale, _("Coarse to fine"), ImpastoGatysMultiscale, impasto_gatys_multiscale, IMPASTO_GATYS_MULTISCALE_AUTO)
+  description (_("Optimise at a lower resolution first, then refine; automatic above 256 pixels"))
+
+property_string (content_layers, _("Content layers"), "")
+  description (_("Comma-separated network layers for the content loss; empty: the network's defaults"))
+
+property_string (style_layers, _("Style layers"), "")
+  description (_("Comma-separated network layers for the style loss, each optionally name:weight; empty: defaults"))
+
+property_int (seed, _("Random seed"), 0)
+  description (_("Same seed and settings give the same result on one machine"))
+  value_range (0, G_MAXINT)
+
+property_int (threads, _("Threads"), 0)
+  description (_("Processor threads to use; 0 uses every core"))
+  value_range (0, 256)
+
+#else
+
+#define GEGL_OP_COMPOSER
+#define GEGL_OP_BUNDLE
+#define GEGL_OP_NAME     impasto_gatys
+#define GEGL_OP_C_SOURCE impasto-gatys.c
+
+#include "gegl-op.h"
+#include "impasto-core-loader.h"
+#include "impasto-style-source.h"
+
+static GeglRectangle
+get_bounding_box (GeglOperation *operation)
+{
+  const GeglRectangle *in_rect = gegl_operation_source_get_bounding_box (operation, "input");
+
+  return in_rect ? *in_rect : *GEGL_RECTANGLE (0, 0, 0, 0);
+}
+
+static GeglRectangle
+get_required_for_output (GeglOperation       *operation,
+                         const gchar         *input_pad,
+                         const GeglRectangle *roi)
+{
+  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, input_pad);
+
+  /* Every output pixel depends on the whole input and the whole style. */
+  return rect ? *rect : *GEGL_RECTANGLE (0, 0, 0, 0);
+}
+
+static GeglRectangle
+get_cached_region (GeglOperation       *operation,
+                   const GeglRectangle *roi)
+{
+  return get_bounding_box (operation);
+}
+
+static void
+prepare (GeglOperation *operation)
+{
+  const Babl *format = babl_format ("R'G'B'A float");
+
+  gegl_operation_set_format (operation, "input",  format);
+  gegl_operation_set_format (operation, "aux",    format);
+  gegl_operation_set_format (operation, "output", format);
+}
+
+static int
+report_progress (double fraction, double loss, void *user_data)
+{
+  gegl_operation_progress (GEGL_OPERATION (user_data), fraction, _("Style transfer"));
+  return 1;
+}
+
+static void
+fill_params (GeglProperties *o, ImpastoGatysParams *p)
+{
+  static const char *networks[] = { "darknet-tiny", "vgg19", "random" };
+
+  p->network         = networks[o->network];
+  p->model_dir       = o->model_dir;
+  p->allow_fallback  = o->allow_fallback;
+  p->content_layers  = (o->content_layers && *o->content_layers) ? o->content_layers : NULL;
+  p->style_layers    = (o->style_layers && *o->style_layers) ? o->style_layers : NULL;
+  p->content_weight  = o->content_weight;
+  p->style_weight    = o->style_weight;
+  p->tv_weight       = o->tv_weight;
+  p->style_scale     = o->style_scale;
+  p->init            = o->init;
+  p->optimizer       = o->optimizer;
+  p->iterations      = o->iterations;
+  p->learning_rate   = o->learning_rate;
+  p->size            = o->size;
+  p->multiscale      = o->multiscale;
+  p->preserve_colors = o->preserve_colors;
+  p->seed            = (unsigned long long) o->seed;
+  p->threads         = o->threads;
+}
+
+static gboolean
+stylize (GeglOperation       *operation,
+         GeglBuffer          *input,
+         GeglBuffer          *aux,
+         const GeglRectangle *rect,
+         gfloat              *out,
+         GError             **error)
+{
+  GeglProperties     *o      = GEGL_PROPERTIES (operation);
+  const Babl         *format = babl_format ("R'G'B'A float");
+  const ImpastoCore  *core;
+  ImpastoStyleSet    *styles;
+  ImpastoGatysParams  params;
+  gfloat             *content;
+  gchar              *message = NULL;
+  gint                used_fallback = 0;
+  gint                status;
+
+  core = impasto_core_get (error);
+  if (!core)
+    return FALSE;
+
+  styles = impasto_style_set_new (aux, o->style_path, o->style_weights, error);
+  if (!styles)
+    return FALSE;
+
+  content = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
+  if (!content)
+    {
+      impasto_style_set_free (styles);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("Not enough memory to read a %d x %d image."), rect->width, rect->height);
+      return FALSE;
+    }
+  gegl_buffer_get (input, rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
+
+  core->gatys_params_init (&params);
+  fill_params (o, &params);
+  status = core->gatys_run (&params, content, rect->width, rect->height,
+                            impasto_style_set_images (styles), impasto_style_set_count (styles),
+                            NULL, out, report_progress, operation, &used_fallback, &message);
+  g_free (content);
+  impasto_style_set_free (styles);
+
+  if (status != 0)
+    {
+      /* Core messages are English sentences; translate them when we can. */
+      g_set_error_literal (error, G_IO_ERROR, status > 0 ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
+                           message ? _(message) : _("Style transfer failed."));
+      core->free (message);
+      return FALSE;
+    }
+  if (used_fallback)
+    g_message (_("Impasto used the weights-free fallback network: expect a weaker style. "
+                 "Install Tiny Darknet with models/fetch for much better results."));
+  return TRUE;
+}
+
+static gboolean
+process (GeglOperation       *operation,
+         GeglBuffer          *input,
+         GeglBuffer          *aux,
+         GeglBuffer          *output,
+         const GeglRectangle *result,
+         gint                 level)
+{
+  const GeglRectangle *rect   = gegl_operation_source_get_bounding_box (operation, "input");
+  const Babl          *format = babl_format ("R'G'B'A float");
+  GError              *error  = NULL;
+  gfloat              *out;
+
+  if (!rect || gegl_rectangle_is_empty (rect))
+    return TRUE;
+
+  out = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
+  if (out && stylize (operation, input, aux, rect, out, &error))
+    {
+      gegl_buffer_set (output, rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
+    }
+  else
+    {
+      /* Never leave half an image: on failure the output is the input. */
+      g_warning ("impasto:gatys: %s", error ? error->message : _("Not enough memory."));
+      g_clear_error (&error);
+      gegl_buffer_copy (input, rect, GEGL_ABYSS_NONE, output, rect);
+    }
+  g_free (out);
+  return TRUE;
+}
+
+static void
+gegl_op_class_init (GeglOpClass *klass)
+{
+  GeglOperationClass         *operation_class = GEGL_OPERATION_CLASS (klass);
+  GeglOperationComposerClass *composer_class  = GEGL_OPERATION_COMPOSER_CLASS (klass);
+
+  operation_class->prepare                 = prepare;
+  operation_class->get_bounding_box        = get_bounding_box;
+  operation_class->get_required_for_output = get_required_for_output;
+  operation_class->get_cached_region       = get_cached_region;
+  operation_class->threaded                = FALSE;
+  composer_class->process                  = process;
+
+  gegl_operation_class_set_keys (operation_class,
+    "name",           "impasto:gatys",
+    "title",          _("Style Transfer (Optimisation)"),
+    "categories",     "artistic",
+    "description",    _("Repaints the image in the style of another image by neural style transfer "
+                        "(Gatys et al.): connect the style to the aux input or give style-path"),
+    NULL);
+}
+
+#endif

@@ -1,0 +1,180 @@
+#include "impasto-config.h"
+
+#include <stdlib.h>
+#include <glib/gi18n-lib.h>
+
+#include "impasto-style-source.h"
+
+struct _ImpastoStyleSet
+{
+  GArray *images;   /* ImpastoStyleImage, rgba owned */
+};
+
+static gboolean
+add_buffer (ImpastoStyleSet *set, GeglBuffer *buffer, const gchar *what, GError **error)
+{
+  const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
+  ImpastoStyleImage    image  = { 0 };
+  gfloat              *pixels;
+
+  if (extent->width <= 0 || extent->height <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The style image %s is empty."), what);
+      return FALSE;
+    }
+  pixels = g_try_malloc ((gsize) extent->width * extent->height * 4 * sizeof (gfloat));
+  if (!pixels)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("Not enough memory to read the style image %s."), what);
+      return FALSE;
+    }
+  gegl_buffer_get (buffer, extent, 1.0, babl_format ("R'G'B'A float"),
+                   pixels, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  image.rgba   = pixels;
+  image.width  = extent->width;
+  image.height = extent->height;
+  image.weight = 1.0;
+  g_array_append_val (set->images, image);
+  return TRUE;
+}
+
+static gboolean
+add_file (ImpastoStyleSet *set, const gchar *path, GError **error)
+{
+  GeglNode   *graph, *load, *sink;
+  GeglBuffer *buffer = NULL;
+  gboolean    ok;
+  gchar      *quoted;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The style image \"%s\" does not exist."), path);
+      return FALSE;
+    }
+  graph = gegl_node_new ();
+  load  = gegl_node_new_child (graph, "operation", "gegl:load", "path", path, NULL);
+  sink  = gegl_node_new_child (graph, "operation", "gegl:buffer-sink", "buffer", &buffer, NULL);
+  gegl_node_link (load, sink);
+  gegl_node_process (sink);
+  g_object_unref (graph);
+
+  quoted = g_strdup_printf ("\"%s\"", path);
+  if (!buffer || gegl_buffer_get_extent (buffer)->width <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The style image \"%s\" could not be read as an image."), path);
+      ok = FALSE;
+    }
+  else
+    {
+      ok = add_buffer (set, buffer, quoted, error);
+    }
+  g_free (quoted);
+  g_clear_object (&buffer);
+  return ok;
+}
+
+static gboolean
+apply_weights (ImpastoStyleSet *set, const gchar *weights, GError **error)
+{
+  gchar  **items;
+  guint    n, i;
+  gboolean ok = TRUE;
+
+  if (!weights || !*weights)
+    return TRUE;
+  items = g_strsplit (weights, ",", -1);
+  n = g_strv_length (items);
+  if (n != set->images->len)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%u style blend weights were given for %u style images."), n, set->images->len);
+      ok = FALSE;
+    }
+  for (i = 0; ok && i < n; i++)
+    {
+      gchar  *end = NULL;
+      gdouble w   = g_ascii_strtod (g_strstrip (items[i]), &end);
+
+      if (end == items[i] || *end != '\0' || !(w >= 0.0) || w > 1e6)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("The style blend weight \"%s\" is not a number between 0 and 1000000."), items[i]);
+          ok = FALSE;
+        }
+      else
+        {
+          g_array_index (set->images, ImpastoStyleImage, i).weight = w;
+        }
+    }
+  g_strfreev (items);
+  return ok;
+}
+
+ImpastoStyleSet *
+impasto_style_set_new (GeglBuffer  *aux,
+                       const gchar *paths,
+                       const gchar *weights,
+                       GError     **error)
+{
+  ImpastoStyleSet *set = g_new0 (ImpastoStyleSet, 1);
+  gboolean         ok  = TRUE;
+
+  set->images = g_array_new (FALSE, TRUE, sizeof (ImpastoStyleImage));
+
+  if (aux && gegl_buffer_get_extent (aux)->width > 0 && gegl_buffer_get_extent (aux)->height > 0)
+    ok = add_buffer (set, aux, _("on the aux input"), error);
+
+  if (ok && paths && *paths)
+    {
+      gchar **files = g_strsplit (paths, G_SEARCHPATH_SEPARATOR_S, -1);
+      gint    i;
+
+      for (i = 0; ok && files[i]; i++)
+        if (*files[i])
+          ok = add_file (set, files[i], error);
+      g_strfreev (files);
+    }
+
+  if (ok && set->images->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("No style image: connect one to the aux input or set style-path."));
+      ok = FALSE;
+    }
+  if (ok)
+    ok = apply_weights (set, weights, error);
+  if (!ok)
+    {
+      impasto_style_set_free (set);
+      return NULL;
+    }
+  return set;
+}
+
+const ImpastoStyleImage *
+impasto_style_set_images (ImpastoStyleSet *set)
+{
+  return (const ImpastoStyleImage *) set->images->data;
+}
+
+gint
+impasto_style_set_count (ImpastoStyleSet *set)
+{
+  return (gint) set->images->len;
+}
+
+void
+impasto_style_set_free (ImpastoStyleSet *set)
+{
+  guint i;
+
+  if (!set)
+    return;
+  for (i = 0; i < set->images->len; i++)
+    g_free ((gpointer) g_array_index (set->images, ImpastoStyleImage, i).rgba);
+  g_array_free (set->images, TRUE);
+  g_free (set);
+}
