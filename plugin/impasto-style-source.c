@@ -42,7 +42,8 @@ add_buffer (ImpastoStyleSet *set, GeglBuffer *buffer, const gchar *what, GError 
 static gboolean
 add_file (ImpastoStyleSet *set, const gchar *path, GError **error)
 {
-  GeglNode   *graph, *load, *sink;
+  GeglNode     *graph, *load;
+  GeglRectangle rect;
   GeglBuffer *buffer = NULL;
   gboolean    ok;
   gchar      *quoted;
@@ -55,9 +56,12 @@ add_file (ImpastoStyleSet *set, const gchar *path, GError **error)
     }
   graph = gegl_node_new ();
   load  = gegl_node_new_child (graph, "operation", "gegl:load", "path", path, NULL);
-  sink  = gegl_node_new_child (graph, "operation", "gegl:buffer-sink", "buffer", &buffer, NULL);
-  gegl_node_link (load, sink);
-  gegl_node_process (sink);
+  rect  = gegl_node_get_bounding_box (load);
+  if (!gegl_rectangle_is_empty (&rect) && !gegl_rectangle_is_infinite_plane (&rect))
+    {
+      buffer = gegl_buffer_new (&rect, babl_format ("R'G'B'A float"));
+      gegl_node_blit_buffer (load, buffer, &rect, 0, GEGL_ABYSS_NONE);
+    }
   g_object_unref (graph);
 
   quoted = g_strdup_printf ("\"%s\"", path);

@@ -38,11 +38,12 @@ void require_finite(const torch::Tensor& t, const std::string& name, const std::
     throw Error("The weight \"" + name + "\" in \"" + file + "\" contains NaN or infinite values.");
 }
 
-torch::nn::AnyModule make_pool(Pooling pooling) {
-  // ceil_mode keeps odd sizes like TensorFlow's 'same' pooling does.
+// 2x2 pooling, stride 2. ceil_mode keeps the last odd row and column, as
+// TensorFlow's 'same' padding does; torchvision's VGG drops them.
+torch::nn::AnyModule make_pool(Pooling pooling, bool ceil_mode) {
   if (pooling == Pooling::Average)
-    return torch::nn::AnyModule(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2).ceil_mode(true)));
-  return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2).ceil_mode(true)));
+    return torch::nn::AnyModule(torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2).ceil_mode(ceil_mode)));
+  return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2).ceil_mode(ceil_mode)));
 }
 
 torch::nn::Conv2d make_conv(const torch::Tensor& weight, const torch::Tensor& bias, int64_t padding) {
@@ -169,7 +170,7 @@ SequentialFeatureNetwork NetworkLoader::load_tfjs_layers(const std::string& mode
       } else if (cls == "MaxPooling2D" || cls == "AveragePooling2D") {
         if (cfg.at("pool_size").get<std::vector<int64_t>>() != std::vector<int64_t>{2, 2})
           throw Error("The model \"" + model_json + "\" uses a pooling size Impasto does not support (" + name + ").");
-        modules.emplace_back(make_pool(pooling));
+        modules.emplace_back(make_pool(pooling, true));
         names.emplace_back();
       } else if (cls == "BatchNormalization") {
         throw Error("The model \"" + model_json + "\" has a batch normalisation without a convolution before it (" + name + ").");
@@ -219,7 +220,9 @@ SequentialFeatureNetwork NetworkLoader::load_torchvision_vgg19(const std::string
   std::map<std::string, torch::Tensor> state;
   try {
     auto value = torch::pickle_load(bytes);
-    if (!value.isGenericDict()) throw Error("The VGG-19 checkpoint \"" + checkpoint + "\" does not hold a state dict.");
+    if (!value.isGenericDict())
+      throw Error("The VGG-19 checkpoint \"" + checkpoint +
+                  "\" does not hold a plain state dict. Run models/fetch vgg19 to download and convert it.");
     for (const auto& item : value.toGenericDict()) {
       if (!item.key().isString() || !item.value().isTensor()) continue;
       state[item.key().toStringRef()] = item.value().toTensor().to(torch::kFloat);
@@ -254,7 +257,7 @@ SequentialFeatureNetwork NetworkLoader::load_torchvision_vgg19(const std::string
       index += 2;
       in_channels = widths[b];
     }
-    seq->push_back(make_pool(pooling));
+    seq->push_back(make_pool(pooling, false));
     names.push_back("pool" + std::to_string(b + 1));
     ++index;
   }
@@ -286,7 +289,7 @@ SequentialFeatureNetwork NetworkLoader::make_random(Pooling pooling) {
     seq->push_back(torch::nn::ReLU());
     names.push_back("relu" + std::to_string(i + 1));
     if (i < 3) {
-      seq->push_back(make_pool(pooling));
+      seq->push_back(make_pool(pooling, true));
       names.emplace_back();
     }
     in = widths[i];

@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+"""Writes the test fixtures that need PyTorch: a torchvision-layout VGG-19
+checkpoint with seeded random weights (zip and legacy formats), input
+images as raw float32, and the losses of an independent Python
+implementation of the seed algorithm (reference_gatys.py) on them."""
+import json
+import os
+import sys
+
+import torch
+import torchvision
+
+import reference_gatys
+
+
+def save_raw(path, tensor):
+    tensor.detach().contiguous().numpy().astype("<f4").tofile(path)
+
+
+def main(out_dir, shared_models):
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(1234)
+    model = torchvision.models.vgg19()  # random weights, torchvision's key layout
+    state = model.state_dict()
+    # Same keys and tensors as torchvision's file, as a plain dict: LibTorch's
+    # C++ unpickler reads OrderedDict as None (models/fetch converts).
+    torch.save(dict(state), os.path.join(out_dir, "vgg19-random.pth"))
+    features_only = {k: v for k, v in state.items() if k.startswith("features.")}
+    torch.save(features_only, os.path.join(out_dir, "vgg19-random-legacy.pth"),
+               _use_new_zipfile_serialization=False)
+
+    gen = torch.Generator().manual_seed(99)
+    content = torch.rand(1, 3, 64, 80, generator=gen)
+    style = torch.rand(1, 3, 72, 56, generator=gen)
+    image = torch.rand(1, 3, 64, 80, generator=gen)
+    for name, t in (("content", content), ("style", style), ("image", image)):
+        save_raw(os.path.join(out_dir, name + ".f32"), t)
+
+    weights = {"content": 1.0, "style": 1.0e6, "tv": 0.5}
+    losses = reference_gatys.losses(model.features.eval(), content, style, image, weights)
+    with open(os.path.join(out_dir, "reference-losses.json"), "w") as f:
+        json.dump({"weights": weights, "shapes": {"content": list(content.shape), "style": list(style.shape),
+                                                  "image": list(image.shape)}, "losses": losses}, f, indent=1)
+    if os.path.exists(os.path.join(shared_models, "darknet-tiny", "model.json")):
+        darknet_reference(shared_models, out_dir)
+
+
+
+
+def darknet_reference(shared_models, out_dir):
+    """Activations of the real Tiny Darknet (TF.js files read with plain
+    json + torch, max pooling as trained) for a fixed input."""
+    model_dir = os.path.join(shared_models, "darknet-tiny")
+    with open(os.path.join(model_dir, "model.json")) as f:
+        doc = json.load(f)
+    weights = {}
+    for group in doc["weightsManifest"]:
+        data = b"".join(open(os.path.join(model_dir, p), "rb").read() for p in group["paths"])
+        offset = 0
+        for w in group["weights"]:
+            n = 1
+            for d in w["shape"]:
+                n *= d
+            weights[w["name"]] = torch.frombuffer(bytearray(data[offset:offset + 4 * n]), dtype=torch.float32).view(w["shape"])
+            offset += 4 * n
+    x = torch.rand(1, 3, 48, 40, generator=torch.Generator().manual_seed(5))
+    save_raw(os.path.join(out_dir, "darknet-input.f32"), x)
+    out = {}
+    for layer in doc["modelTopology"]["model_config"]["config"]["layers"]:
+        cls, cfg = layer["class_name"], layer["config"]
+        if cls == "Conv2D":
+            k = weights[cfg["name"] + "/kernel"].permute(3, 2, 0, 1)
+            x = torch.nn.functional.conv2d(x, k, padding=k.shape[-1] // 2)
+        elif cls == "BatchNormalization":
+            n = cfg["name"]
+            x = torch.nn.functional.batch_norm(x, weights[n + "/moving_mean"], weights[n + "/moving_variance"],
+                                               weights[n + "/gamma"], weights[n + "/beta"], False, 0.0, cfg["epsilon"])
+        elif cls == "LeakyReLU":
+            x = torch.nn.functional.leaky_relu(x, cfg["alpha"])
+            out[cfg["name"]] = x
+        elif cls == "MaxPooling2D":
+            x = torch.nn.functional.max_pool2d(x, 2, 2, ceil_mode=True)
+        if cfg["name"] == "leaky_re_lu_12":
+            break
+    for name in ("leaky_re_lu_1", "leaky_re_lu_9", "leaky_re_lu_12"):
+        save_raw(os.path.join(out_dir, "darknet-" + name + ".f32"), out[name])
+        with open(os.path.join(out_dir, "darknet-" + name + ".shape"), "w") as f:
+            f.write(" ".join(str(d) for d in out[name].shape))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) > 3:  # stamp file for the build system
+        open(sys.argv[3], "w").close()
