@@ -248,7 +248,8 @@ stylize (GeglOperation       *operation,
       core->free (message);
       return FALSE;
     }
-  if (used_fallback)
+  /* Say so when the fallback replaced a network the user asked for. */
+  if (used_fallback && o->network != IMPASTO_GATYS_NETWORK_RANDOM)
     g_message (_("Impasto used the weights-free fallback network: expect a weaker style. "
                  "Install Tiny Darknet with models/fetch for much better results."));
   return TRUE;

@@ -1,0 +1,183 @@
+// impasto:gatys through the GEGL API, as GIMP and other GEGL hosts use it.
+// This executable links GEGL only: LibTorch must arrive with the first run.
+#include <gegl.h>
+#include <glib/gstdio.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+bool libtorch_mapped() {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line))
+    if (line.find("libtorch_cpu") != std::string::npos) return true;
+  return false;
+}
+
+GeglBuffer* make_buffer(int w, int h, bool style) {
+  GeglRectangle r = {0, 0, w, h};
+  GeglBuffer* b = gegl_buffer_new(&r, babl_format("R'G'B'A float"));
+  std::vector<float> px(static_cast<size_t>(w) * h * 4);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      float* p = &px[(static_cast<size_t>(y) * w + x) * 4];
+      if (style) {
+        const bool stripe = ((x + 2 * y) / 4) % 2 == 0;
+        p[0] = stripe ? 0.9f : 0.1f;
+        p[1] = stripe ? 0.6f : 0.2f;
+        p[2] = stripe ? 0.1f : 0.8f;
+        p[3] = 1.0f;
+      } else {
+        p[0] = 0.2f + 0.6f * x / w;
+        p[1] = 0.3f + 0.4f * y / h;
+        p[2] = 0.5f;
+        p[3] = static_cast<float>(x) / (w - 1);  // alpha ramp
+      }
+    }
+  gegl_buffer_set(b, &r, 0, babl_format("R'G'B'A float"), px.data(), GEGL_AUTO_ROWSTRIDE);
+  return b;
+}
+
+std::vector<float> pixels(GeglBuffer* b) {
+  const GeglRectangle* r = gegl_buffer_get_extent(b);
+  std::vector<float> px(static_cast<size_t>(r->width) * r->height * 4);
+  gegl_buffer_get(b, r, 1.0, babl_format("R'G'B'A float"), px.data(), GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  return px;
+}
+
+struct OpRun {
+  GeglBuffer* output = nullptr;
+  int progress_signals = 0;
+  std::vector<std::string> warnings;
+};
+
+void on_progress(GeglNode*, gdouble, gpointer data) { ++static_cast<OpRun*>(data)->progress_signals; }
+
+void capture_log(const gchar*, GLogLevelFlags, const gchar* message, gpointer data) {
+  static_cast<OpRun*>(data)->warnings.emplace_back(message);
+}
+
+// content -> impasto:gatys (aux: style, may be null) -> new buffer.
+OpRun run_op(GeglBuffer* content, GeglBuffer* style, const char* style_path = nullptr) {
+  OpRun run;
+  GeglNode* graph = gegl_node_new();
+  GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
+  GeglNode* op = gegl_node_new_child(graph, "operation", "impasto:gatys", "network", 2 /* random */,
+                                     "size", 48, "iterations", 5, "threads", 2, nullptr);
+  if (style_path) gegl_node_set(op, "style-path", style_path, nullptr);
+  gegl_node_link(src, op);
+  if (style) {
+    GeglNode* aux = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", style, nullptr);
+    gegl_node_connect_to(aux, "output", op, "aux");
+  }
+  g_signal_connect(op, "progress", G_CALLBACK(on_progress), &run);
+  guint handler = g_log_set_handler("impasto", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+                                    capture_log, &run);
+  GeglNode* sink = gegl_node_new_child(graph, "operation", "gegl:buffer-sink", "buffer", &run.output, nullptr);
+  gegl_node_link(op, sink);
+  gegl_node_process(sink);
+  g_log_remove_handler("impasto", handler);
+  g_object_unref(graph);
+  return run;
+}
+
+class GeglOp : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { gegl_init(nullptr, nullptr); }
+  static void TearDownTestSuite() { gegl_exit(); }
+};
+
+}  // namespace
+
+// Runs first (gtest keeps file order): GIMP loads every module at start-up.
+TEST_F(GeglOp, ModuleLoadsWithoutLibTorch) {
+  ASSERT_TRUE(gegl_has_operation("impasto:gatys")) << "GEGL_PATH must include build/plugin";
+  EXPECT_FALSE(libtorch_mapped()) << "loading the GEGL module pulled LibTorch in";
+}
+
+TEST_F(GeglOp, PropertiesAreDocumentedWithRanges) {
+  guint n = 0;
+  GParamSpec** specs = gegl_operation_list_properties("impasto:gatys", &n);
+  ASSERT_GT(n, 15u);
+  bool saw_style_weight = false;
+  for (guint i = 0; i < n; ++i) {
+    EXPECT_NE(g_param_spec_get_blurb(specs[i]), nullptr) << specs[i]->name;
+    EXPECT_GT(strlen(g_param_spec_get_blurb(specs[i])), 10u) << specs[i]->name;
+    if (std::string(specs[i]->name) == "style-weight") {
+      saw_style_weight = true;
+      auto* d = G_PARAM_SPEC_DOUBLE(specs[i]);
+      EXPECT_DOUBLE_EQ(d->default_value, 5.0);
+      EXPECT_DOUBLE_EQ(d->minimum, 0.0);
+      EXPECT_GT(d->maximum, 100.0);
+    }
+  }
+  g_free(specs);
+  EXPECT_TRUE(saw_style_weight);
+  EXPECT_STREQ(gegl_operation_get_key("impasto:gatys", "categories"), "artistic");
+}
+
+TEST_F(GeglOp, StylisesWithTheStyleOnTheAuxPad) {
+  GeglBuffer* content = make_buffer(56, 40, false);
+  GeglBuffer* style = make_buffer(40, 40, true);
+  OpRun run = run_op(content, style);
+  ASSERT_NE(run.output, nullptr);
+  EXPECT_TRUE(libtorch_mapped());
+  const GeglRectangle* r = gegl_buffer_get_extent(run.output);
+  EXPECT_EQ(r->width, 56);
+  EXPECT_EQ(r->height, 40);
+  auto in = pixels(content), out = pixels(run.output);
+  double diff = 0.0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (i % 4 == 3) ASSERT_FLOAT_EQ(out[i], in[i]) << "alpha changed at " << i / 4;
+    else diff += std::abs(out[i] - in[i]);
+  }
+  EXPECT_GT(diff / (in.size() * 0.75), 0.01);
+  EXPECT_GT(run.progress_signals, 0);
+  g_object_unref(run.output);
+  g_object_unref(content);
+  g_object_unref(style);
+}
+
+TEST_F(GeglOp, StyleFromFile) {
+  GeglBuffer* style = make_buffer(32, 32, true);
+  gchar* path = g_build_filename(g_get_tmp_dir(), "impasto-test-style.png", nullptr);
+  GeglNode* graph = gegl_node_new();
+  GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", style, nullptr);
+  GeglNode* save = gegl_node_new_child(graph, "operation", "gegl:png-save", "path", path, nullptr);
+  gegl_node_link(src, save);
+  gegl_node_process(save);
+  g_object_unref(graph);
+
+  GeglBuffer* content = make_buffer(40, 40, false);
+  OpRun run = run_op(content, nullptr, path);
+  EXPECT_TRUE(run.warnings.empty()) << run.warnings.front();
+  auto in = pixels(content), out = pixels(run.output);
+  EXPECT_NE(in, out);
+  g_object_unref(run.output);
+  g_object_unref(content);
+  g_object_unref(style);
+  g_unlink(path);
+  g_free(path);
+}
+
+TEST_F(GeglOp, MissingStyleLeavesTheImageUnchangedAndSaysWhy) {
+  GeglBuffer* content = make_buffer(30, 20, false);
+  OpRun run = run_op(content, nullptr, "/nonexistent/painting.jpg");
+  ASSERT_NE(run.output, nullptr);
+  EXPECT_EQ(pixels(content), pixels(run.output));
+  ASSERT_EQ(run.warnings.size(), 1u);
+  EXPECT_NE(run.warnings[0].find("/nonexistent/painting.jpg"), std::string::npos) << run.warnings[0];
+  g_object_unref(run.output);
+
+  run = run_op(content, nullptr);
+  EXPECT_EQ(pixels(content), pixels(run.output));
+  ASSERT_EQ(run.warnings.size(), 1u);
+  EXPECT_NE(run.warnings[0].find("No style image"), std::string::npos) << run.warnings[0];
+  g_object_unref(run.output);
+  g_object_unref(content);
+}
