@@ -131,6 +131,15 @@ TEST(Vgg19Loader, TorchvisionLayoutCheckpoint) {
   EXPECT_EQ(f.at("conv4_2").sizes().vec(), (std::vector<int64_t>{1, 512, 8, 8}));
 }
 
+TEST(Vgg19Loader, ConvertedLegacyCheckpointLoadsWithTheSameWeights) {
+  IMPASTO_REQUIRE_FIXTURES();
+  auto a = NetworkLoader::load_torchvision_vgg19(test::fixture("vgg19-random.pth"), Pooling::Max);
+  auto b = NetworkLoader::load_torchvision_vgg19(test::fixture("vgg19-converted.pth"), Pooling::Max);
+  auto x = torch::rand({1, 3, 32, 32});
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(a->features(x, {"relu3_1"}).at("relu3_1"), b->features(x, {"relu3_1"}).at("relu3_1")));
+}
+
 TEST(Vgg19Loader, LegacyFormatGetsAnActionableMessage) {
   IMPASTO_REQUIRE_FIXTURES();
   try {

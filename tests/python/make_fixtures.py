@@ -5,6 +5,7 @@ images as raw float32, and the losses of an independent Python
 implementation of the seed algorithm (reference_gatys.py) on them."""
 import json
 import os
+import subprocess
 import sys
 
 import torch
@@ -28,6 +29,12 @@ def main(out_dir, shared_models):
     features_only = {k: v for k, v in state.items() if k.startswith("features.")}
     torch.save(features_only, os.path.join(out_dir, "vgg19-random-legacy.pth"),
                _use_new_zipfile_serialization=False)
+
+    # What models/fetch does with torchvision's legacy-format download.
+    source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    subprocess.run([sys.executable, os.path.join(source_root, "models", "convert_vgg19.py"),
+                    os.path.join(out_dir, "vgg19-random-legacy.pth"),
+                    os.path.join(out_dir, "vgg19-converted.pth")], check=True)
 
     gen = torch.Generator().manual_seed(99)
     content = torch.rand(1, 3, 64, 80, generator=gen)
