@@ -50,7 +50,7 @@ property_double (content_weight, _("Content weight"), 1.0)
   value_range (0.0, 1000.0)
   ui_range    (0.0, 10.0)
 
-property_double (style_weight, _("Style weight"), 5.0)
+property_double (style_weight, _("Style weight"), 2.0)
   description (_("How strongly the result takes the textures and colours of the style"))
   value_range (0.0, 100000.0)
   ui_range    (0.0, 100.0)

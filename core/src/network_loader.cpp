@@ -1,6 +1,7 @@
 #include "impasto/network_loader.h"
 
 #include "impasto/error.h"
+#include "impasto/torch_checkpoint.h"
 
 #include <nlohmann/json.hpp>
 
@@ -213,23 +214,8 @@ SequentialFeatureNetwork NetworkLoader::load_tfjs_layers(const std::string& mode
 }
 
 SequentialFeatureNetwork NetworkLoader::load_torchvision_vgg19(const std::string& checkpoint, Pooling pooling) {
-  auto bytes = read_file(checkpoint, "VGG-19 checkpoint");
-  if (bytes.size() < 4 || bytes[0] != 'P' || bytes[1] != 'K')
-    throw Error("The VGG-19 checkpoint \"" + checkpoint +
-                "\" is not in PyTorch's zip format. Run models/fetch vgg19 to download and convert it.");
-  std::map<std::string, torch::Tensor> state;
-  try {
-    auto value = torch::pickle_load(bytes);
-    if (!value.isGenericDict())
-      throw Error("The VGG-19 checkpoint \"" + checkpoint +
-                  "\" does not hold a plain state dict. Run models/fetch vgg19 to download and convert it.");
-    for (const auto& item : value.toGenericDict()) {
-      if (!item.key().isString() || !item.value().isTensor()) continue;
-      state[item.key().toStringRef()] = item.value().toTensor().to(torch::kFloat);
-    }
-  } catch (const c10::Error& e) {
-    throw Error("Cannot read the VGG-19 checkpoint \"" + checkpoint + "\": " + e.what_without_backtrace());
-  }
+  auto state = read_torch_state_dict(checkpoint);
+  for (auto& [key, t] : state) t = t.to(torch::kFloat);
   // torchvision's vgg19().features: 16 convolutions in 5 blocks.
   const int blocks[5] = {2, 2, 4, 4, 4};
   const int64_t widths[5] = {64, 128, 256, 512, 512};

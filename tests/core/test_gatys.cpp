@@ -133,7 +133,7 @@ TEST(Gatys, HistogramMatchingKeepsColoursCloserToTheContent) {
   };
   auto o = fast_options();
   o.iterations = 15;
-  o.style_weight = 50.0;
+  o.style_weight = 20.0;
   auto plain = stylize_gatys(content, one_style(), {}, o);
   o.preserve_colors = ColorPreservation::Histogram;
   auto matched = stylize_gatys(content, one_style(), {}, o);

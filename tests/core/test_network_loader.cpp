@@ -1,5 +1,6 @@
 #include "impasto/error.h"
 #include "impasto/network_loader.h"
+#include "impasto/torch_checkpoint.h"
 #include "test_support.h"
 
 #include <filesystem>
@@ -131,22 +132,41 @@ TEST(Vgg19Loader, TorchvisionLayoutCheckpoint) {
   EXPECT_EQ(f.at("conv4_2").sizes().vec(), (std::vector<int64_t>{1, 512, 8, 8}));
 }
 
-TEST(Vgg19Loader, ConvertedLegacyCheckpointLoadsWithTheSameWeights) {
+TEST(Vgg19Loader, LegacyFormatLoadsWithTheSameWeights) {
   IMPASTO_REQUIRE_FIXTURES();
   auto a = NetworkLoader::load_torchvision_vgg19(test::fixture("vgg19-random.pth"), Pooling::Max);
-  auto b = NetworkLoader::load_torchvision_vgg19(test::fixture("vgg19-converted.pth"), Pooling::Max);
+  auto b = NetworkLoader::load_torchvision_vgg19(test::fixture("vgg19-random-legacy.pth"), Pooling::Max);
   auto x = torch::rand({1, 3, 32, 32});
   torch::NoGradGuard no_grad;
   EXPECT_TRUE(torch::equal(a->features(x, {"relu3_1"}).at("relu3_1"), b->features(x, {"relu3_1"}).at("relu3_1")));
 }
 
-TEST(Vgg19Loader, LegacyFormatGetsAnActionableMessage) {
+TEST(TorchCheckpoint, ReadsOrderedDictStateDicts) {
+  IMPASTO_REQUIRE_FIXTURES();
+  auto state = read_torch_state_dict(test::fixture("vgg19-random.pth"));
+  EXPECT_EQ(state.count("features.0.weight"), 1u);
+  EXPECT_EQ(state.count("classifier.6.bias"), 1u);
+  EXPECT_EQ(state.at("classifier.0.weight").sizes().vec(), (std::vector<int64_t>{4096, 25088}));
+}
+
+TEST(TorchCheckpoint, RefusesToCallAnythingElse) {
   IMPASTO_REQUIRE_FIXTURES();
   try {
-    NetworkLoader::load_torchvision_vgg19(test::fixture("vgg19-random-legacy.pth"), Pooling::Max);
-    FAIL() << "legacy checkpoint accepted";
+    read_torch_state_dict(test::fixture("hostile.pth"));
+    FAIL() << "hostile checkpoint accepted";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("models/fetch"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("refusing"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TorchCheckpoint, TruncatedFilesAreErrors) {
+  IMPASTO_REQUIRE_FIXTURES();
+  for (const char* name : {"vgg19-random-legacy.pth", "vgg19-random.pth"}) {
+    auto path = fs::temp_directory_path() / (std::string("impasto-truncated-") + name);
+    fs::copy_file(test::fixture(name), path, fs::copy_options::overwrite_existing);
+    fs::resize_file(path, fs::file_size(path) / 2);
+    EXPECT_THROW(read_torch_state_dict(path.string()), Error) << name;
+    fs::remove(path);
   }
 }
 

@@ -111,7 +111,7 @@ TEST_F(GeglOp, PropertiesAreDocumentedWithRanges) {
     if (std::string(specs[i]->name) == "style-weight") {
       saw_style_weight = true;
       auto* d = G_PARAM_SPEC_DOUBLE(specs[i]);
-      EXPECT_DOUBLE_EQ(d->default_value, 5.0);
+      EXPECT_DOUBLE_EQ(d->default_value, 2.0);
       EXPECT_DOUBLE_EQ(d->minimum, 0.0);
       EXPECT_GT(d->maximum, 100.0);
     }

@@ -3,15 +3,20 @@
 checkpoint with seeded random weights (zip and legacy formats), input
 images as raw float32, and the losses of an independent Python
 implementation of the seed algorithm (reference_gatys.py) on them."""
+import collections
 import json
 import os
-import subprocess
 import sys
 
 import torch
 import torchvision
 
 import reference_gatys
+
+
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("echo impasto-test-payload-ran",))
 
 
 def save_raw(path, tensor):
@@ -22,19 +27,14 @@ def main(out_dir, shared_models):
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(1234)
     model = torchvision.models.vgg19()  # random weights, torchvision's key layout
-    state = model.state_dict()
-    # Same keys and tensors as torchvision's file, as a plain dict: LibTorch's
-    # C++ unpickler reads OrderedDict as None (models/fetch converts).
-    torch.save(dict(state), os.path.join(out_dir, "vgg19-random.pth"))
-    features_only = {k: v for k, v in state.items() if k.startswith("features.")}
+    state = model.state_dict()  # an OrderedDict with _metadata, exactly as torchvision's files hold
+    torch.save(state, os.path.join(out_dir, "vgg19-random.pth"))
+    # The legacy (pre-1.6) format of torchvision's own vgg19-dcbb9e9d.pth.
+    features_only = collections.OrderedDict((k, v) for k, v in state.items() if k.startswith("features."))
     torch.save(features_only, os.path.join(out_dir, "vgg19-random-legacy.pth"),
                _use_new_zipfile_serialization=False)
-
-    # What models/fetch does with torchvision's legacy-format download.
-    source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    subprocess.run([sys.executable, os.path.join(source_root, "models", "convert_vgg19.py"),
-                    os.path.join(out_dir, "vgg19-random-legacy.pth"),
-                    os.path.join(out_dir, "vgg19-converted.pth")], check=True)
+    # A checkpoint that would run a command in Python's unpickler.
+    torch.save({"features.0.weight": torch.zeros(1), "payload": Payload()}, os.path.join(out_dir, "hostile.pth"))
 
     gen = torch.Generator().manual_seed(99)
     content = torch.rand(1, 3, 64, 80, generator=gen)

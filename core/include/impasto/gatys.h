@@ -25,7 +25,7 @@ struct GatysOptions {
   std::vector<std::string> content_layers;
   std::vector<LayerWeight> style_layers;
   double content_weight = 1.0;
-  double style_weight = 5.0;
+  double style_weight = 2.0;
   double tv_weight = 0.02;
   LossScale loss_scale = LossScale::Normalised;
   // Relative size of the style image against the processing size: above 1
