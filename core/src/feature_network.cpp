@@ -43,6 +43,9 @@ std::unordered_map<std::string, torch::Tensor> SequentialFeatureNetworkImpl::fea
   std::unordered_map<std::string, torch::Tensor> out;
   if (wanted.empty()) return out;
   auto x = (image * description_.input_scale - mean_) / std_;
+  const int64_t pad = std::min<int64_t>({reflect_padding_, image.size(2) - 1, image.size(3) - 1});
+  if (pad > 0)
+    x = torch::nn::functional::pad(x, torch::nn::functional::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect));
   if (channels_last_) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   // Truncated forward: nothing past the deepest requested layer runs.
   std::size_t i = 0;

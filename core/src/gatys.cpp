@@ -165,6 +165,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
           "much better results.");
     network->to(device);
     if (options.channels_last && device.is_cpu()) network->use_channels_last();
+    network->set_reflect_padding(16);
     // Validate layer names before any work.
     for (const auto& l : options.content_layers)
       if (!network->has_layer(l)) throw Error("The network has no layer named \"" + l + "\".");

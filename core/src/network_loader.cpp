@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -113,6 +114,31 @@ TfjsWeights read_tfjs_weights(const nlohmann::json& manifest, const std::string&
   return weights;
 }
 
+// Tiny Darknet's loss layers, measured with an independent Python probe;
+// any other TF.js network gets layers spread over its depth.
+NetworkDescription describe_tfjs_network(const std::vector<std::string>& names) {
+  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  NetworkDescription d;
+  d.id = "darknet-tiny";
+  d.display_name = "Tiny Darknet";
+  d.content_layers = {"leaky_re_lu_9"};
+  d.style_layers = {{"leaky_re_lu_1", 1.0}, {"leaky_re_lu_2", 1.0}, {"leaky_re_lu_4", 1.0},
+                    {"leaky_re_lu_8", 1.0}, {"leaky_re_lu_12", 1.0}};
+  bool darknet = has(d.content_layers[0]);
+  for (const auto& l : d.style_layers) darknet = darknet && has(l.layer);
+  if (darknet) return d;
+  std::vector<std::string> usable;
+  for (const auto& n : names)
+    if (!n.empty()) usable.push_back(n);
+  d.id = "tfjs";
+  d.display_name = "TensorFlow.js network";
+  d.content_layers = {usable[usable.size() * 2 / 3]};
+  d.style_layers.clear();
+  for (std::size_t k = 0; k < usable.size(); k += std::max<std::size_t>(1, usable.size() / 5))
+    d.style_layers.push_back({usable[k], 1.0});
+  return d;
+}
+
 }  // namespace
 
 SequentialFeatureNetwork NetworkLoader::load_tfjs_layers(const std::string& model_json, Pooling pooling) {
@@ -188,24 +214,7 @@ SequentialFeatureNetwork NetworkLoader::load_tfjs_layers(const std::string& mode
     for (auto& m : modules) seq->push_back(std::move(m));
     if (names.empty()) throw Error("The model \"" + model_json + "\" has no usable layers.");
 
-    NetworkDescription d;
-    d.id = "darknet-tiny";
-    d.display_name = "Tiny Darknet";
-    d.content_layers = {"leaky_re_lu_9"};
-    d.style_layers = {{"leaky_re_lu_1", 1.0}, {"leaky_re_lu_2", 1.0}, {"leaky_re_lu_4", 1.0},
-                      {"leaky_re_lu_8", 1.0}, {"leaky_re_lu_12", 1.0}};
-    auto net = SequentialFeatureNetwork(d, seq, names);
-    for (const auto& l : d.content_layers)
-      if (!net->has_layer(l)) d.id = "tfjs";
-    if (d.id == "tfjs") {  // another TF.js network: pick spread-out defaults
-      auto all = net->layer_names();
-      d.display_name = "TensorFlow.js network";
-      d.content_layers = {all[all.size() * 2 / 3]};
-      d.style_layers.clear();
-      for (std::size_t k = 0; k < all.size(); k += std::max<std::size_t>(1, all.size() / 5)) d.style_layers.push_back({all[k], 1.0});
-      net = SequentialFeatureNetwork(d, seq, names);
-    }
-    return net;
+    return SequentialFeatureNetwork(describe_tfjs_network(names), seq, names);
   } catch (const nlohmann::json::exception& e) {
     throw Error("The model description \"" + model_json + "\" is not a TensorFlow.js layers model: " + e.what());
   } catch (const c10::Error& e) {

@@ -49,6 +49,9 @@ class SequentialFeatureNetworkImpl : public torch::nn::Module {
 
   // Convert weights to channels_last, which measured ~20% faster on CPU.
   void use_channels_last();
+  // Mirror the image by this many pixels on each side before the first
+  // layer, so the convolutions' zero padding does not paint a frame.
+  void set_reflect_padding(int pixels) { reflect_padding_ = pixels; }
 
  private:
   NetworkDescription description_;
@@ -56,6 +59,7 @@ class SequentialFeatureNetworkImpl : public torch::nn::Module {
   std::vector<std::string> names_;
   torch::Tensor mean_, std_;
   bool channels_last_ = false;
+  int reflect_padding_ = 0;
 };
 TORCH_MODULE(SequentialFeatureNetwork);
 
