@@ -32,6 +32,11 @@ enum_start (impasto_gatys_colors)
   enum_value (IMPASTO_GATYS_COLORS_HISTOGRAM, "histogram", N_("Keep original colours (match style colours)"))
 enum_end (ImpastoGatysColors)
 
+enum_start (impasto_gatys_pooling)
+  enum_value (IMPASTO_GATYS_POOLING_AVERAGE, "average", N_("Average (smoother)"))
+  enum_value (IMPASTO_GATYS_POOLING_MAX,     "max",     N_("Maximum (as trained)"))
+enum_end (ImpastoGatysPooling)
+
 enum_start (impasto_gatys_multiscale)
   enum_value (IMPASTO_GATYS_MULTISCALE_AUTO, "auto", N_("Automatic"))
   enum_value (IMPASTO_GATYS_MULTISCALE_ON,   "on",   N_("Coarse to fine"))
@@ -109,6 +114,12 @@ property_string (content_layers, _("Content layers"), "")
 property_string (style_layers, _("Style layers"), "")
   description (_("Comma-separated network layers for the style loss, each optionally name:weight; empty: defaults"))
 
+property_enum (pooling, _("Pooling"), ImpastoGatysPooling, impasto_gatys_pooling, IMPASTO_GATYS_POOLING_AVERAGE)
+  description (_("How the network shrinks its feature maps; average pooling gives smoother, cleaner results"))
+
+property_string (device, _("Device"), "cpu")
+  description (_("Where to compute: cpu, or cuda:0 with a CUDA build of LibTorch"))
+
 property_int (seed, _("Random seed"), 0)
   description (_("Same seed and settings give the same result on one machine"))
   value_range (0, G_MAXINT)
@@ -179,6 +190,8 @@ fill_params (GeglProperties *o, ImpastoGatysParams *p)
   p->network         = networks[o->network];
   p->model_dir       = o->model_dir;
   p->allow_fallback  = o->allow_fallback;
+  p->average_pooling = o->pooling == IMPASTO_GATYS_POOLING_AVERAGE;
+  p->device          = o->device;
   p->content_layers  = (o->content_layers && *o->content_layers) ? o->content_layers : NULL;
   p->style_layers    = (o->style_layers && *o->style_layers) ? o->style_layers : NULL;
   p->content_weight  = o->content_weight;

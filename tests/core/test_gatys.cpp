@@ -55,6 +55,27 @@ TEST(Gatys, SameSeedIsBitIdenticalOtherSeedDiffers) {
   EXPECT_NE(a.image.pixels, c.image.pixels);
 }
 
+TEST(Gatys, InitialImageChoices) {
+  auto o = fast_options();
+  o.iterations = 1;
+  auto content = test::synthetic_photo(40, 40);
+  std::vector<Image> first;
+  for (Init init : {Init::Content, Init::Noise, Init::Style}) {
+    o.init = init;
+    Image start;
+    stylize_gatys(content, one_style(), {}, o, [&](const Progress& p) {
+      start = p.intermediate();
+      return true;
+    });
+    first.push_back(start);
+  }
+  // One step from three different starting points: three different images.
+  ASSERT_EQ(first[0].pixels.size(), first[1].pixels.size());
+  EXPECT_GT(test::mean_abs_diff(first[0], first[1]), 0.05);
+  EXPECT_GT(test::mean_abs_diff(first[0], first[2]), 0.05);
+  EXPECT_GT(test::mean_abs_diff(first[1], first[2]), 0.05);
+}
+
 TEST(Gatys, ProgressIsReportedEveryIterationAndLossFalls) {
   auto o = fast_options();
   o.iterations = 10;
