@@ -43,7 +43,10 @@ std::unordered_map<std::string, torch::Tensor> SequentialFeatureNetworkImpl::fea
   std::unordered_map<std::string, torch::Tensor> out;
   if (wanted.empty()) return out;
   auto x = (image * description_.input_scale - mean_) / std_;
-  const int64_t pad = std::min<int64_t>({reflect_padding_, image.size(2) - 1, image.size(3) - 1});
+  // Mirror the borders so the convolutions see image-like context there
+  // instead of zeros, then crop every returned activation back to the
+  // image: the losses see no padding, so no frame appears at the edges.
+  int64_t pad = std::min<int64_t>({reflect_padding_, image.size(2) - 1, image.size(3) - 1});
   if (pad > 0)
     x = torch::nn::functional::pad(x, torch::nn::functional::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect));
   if (channels_last_) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
@@ -51,8 +54,11 @@ std::unordered_map<std::string, torch::Tensor> SequentialFeatureNetworkImpl::fea
   std::size_t i = 0;
   for (auto it = layers_->begin(); i <= last; ++it, ++i) {
     x = it->forward(x);
-    if (!names_[i].empty() && std::find(wanted.begin(), wanted.end(), names_[i]) != wanted.end())
-      out[names_[i]] = x;
+    if (it->ptr()->as<torch::nn::AvgPool2dImpl>() || it->ptr()->as<torch::nn::MaxPool2dImpl>()) pad /= 2;
+    if (!names_[i].empty() && std::find(wanted.begin(), wanted.end(), names_[i]) != wanted.end()) {
+      using torch::indexing::Slice;
+      out[names_[i]] = pad > 0 ? x.index({Slice(), Slice(), Slice(pad, x.size(2) - pad), Slice(pad, x.size(3) - pad)}) : x;
+    }
   }
   return out;
 }

@@ -50,7 +50,8 @@ class SequentialFeatureNetworkImpl : public torch::nn::Module {
   // Convert weights to channels_last, which measured ~20% faster on CPU.
   void use_channels_last();
   // Mirror the image by this many pixels on each side before the first
-  // layer, so the convolutions' zero padding does not paint a frame.
+  // layer and crop the activations back, so the convolutions' zero padding
+  // does not paint a frame at the edges.
   void set_reflect_padding(int pixels) { reflect_padding_ = pixels; }
 
  private:

@@ -1,0 +1,277 @@
+/* Impasto's GIMP 2.10 plug-in: the PDB procedures, as a thin shim that
+ * fills an ImpastoSettings from the arguments and hands it to
+ * impasto-render. No GTK on the non-interactive path. */
+#include "impasto-config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <libgimp/gimp.h>
+
+#include "impasto-render.h"
+#include "impasto-settings.h"
+
+#define PROC_GATYS    "plug-in-impasto-gatys"
+#define PROC_RERENDER "plug-in-impasto-rerender"
+
+static void query (void);
+static void run   (const gchar *name, gint nparams, const GimpParam *params,
+                   gint *nreturn_vals, GimpParam **return_vals);
+
+const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
+
+MAIN ()
+
+static const GimpParamDef gatys_args[] =
+{
+  { GIMP_PDB_INT32,    "run-mode",        "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
+  { GIMP_PDB_IMAGE,    "image",           "Input image" },
+  { GIMP_PDB_DRAWABLE, "drawable",        "Layer to stylise; an Impasto layer is re-rendered in place" },
+  { GIMP_PDB_DRAWABLE, "style-drawable",  "Layer (of any open image) whose style is transferred, or -1 for none" },
+  { GIMP_PDB_STRING,   "style-files",     "Style image files separated by ':' (used in addition to style-drawable), or \"\"" },
+  { GIMP_PDB_STRING,   "style-weights",   "Comma-separated blend weight per style, style-drawable first; \"\" for equal weights" },
+  { GIMP_PDB_FLOAT,    "content-weight",  "How strongly the result keeps the original's shapes (0..1000, default 1)" },
+  { GIMP_PDB_FLOAT,    "style-weight",    "How strongly the result takes the style's textures and colours (0..100000, default 2)" },
+  { GIMP_PDB_FLOAT,    "tv-weight",       "Smoothness: total-variation weight (0..100, default 0.02)" },
+  { GIMP_PDB_FLOAT,    "style-scale",     "Detail size: style image size relative to the processing size (0.05..8, default 1)" },
+  { GIMP_PDB_INT32,    "iterations",      "Optimisation steps (1..100000, default 150)" },
+  { GIMP_PDB_INT32,    "size",            "Processing size: longest side in pixels (16..8192, default 384)" },
+  { GIMP_PDB_INT32,    "preserve-colors", "Colours { STYLE (0), LUMINANCE-TRANSFER (1), MATCH-STYLE-COLOURS (2) }" },
+  { GIMP_PDB_INT32,    "network",         "Loss network { TINY-DARKNET (0), VGG-19 (1), WEIGHTS-FREE (2) }" },
+  { GIMP_PDB_INT32,    "optimizer",       "Optimiser { L-BFGS (0), ADAM (1) }" },
+  { GIMP_PDB_FLOAT,    "learning-rate",   "Adam step size (0.0001..10, default 0.02)" },
+  { GIMP_PDB_INT32,    "init",            "Start from { CONTENT (0), NOISE (1), STYLE (2) }" },
+  { GIMP_PDB_INT32,    "multiscale",      "Coarse to fine { AUTO (0), ON (1), OFF (2) }" },
+  { GIMP_PDB_INT32,    "pooling",         "Pooling { AVERAGE (0), MAX (1) }" },
+  { GIMP_PDB_STRING,   "content-layers",  "Network layers for the content loss, comma-separated; \"\" for defaults" },
+  { GIMP_PDB_STRING,   "style-layers",    "Network layers for the style loss, name[:weight] comma-separated; \"\" for defaults" },
+  { GIMP_PDB_INT32,    "seed",            "Random seed (0..2147483647): same seed and settings, same result" },
+  { GIMP_PDB_INT32,    "threads",         "Processor threads, 0 for every core (0..256)" },
+};
+
+static const GimpParamDef rerender_args[] =
+{
+  { GIMP_PDB_INT32,    "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }" },
+  { GIMP_PDB_IMAGE,    "image",    "Input image" },
+  { GIMP_PDB_DRAWABLE, "drawable", "An Impasto layer, re-rendered from its source with its stored settings" },
+};
+
+static const GimpParamDef result_values[] =
+{
+  { GIMP_PDB_LAYER, "layer", "The Impasto layer (new, or the re-rendered one)" },
+};
+
+static void
+query (void)
+{
+  gimp_plugin_domain_register (GETTEXT_PACKAGE, LOCALEDIR);
+
+  gimp_install_procedure (PROC_GATYS,
+                          N_("Repaint the layer in the style of a painting (neural style transfer)"),
+                          "Optimisation-based neural style transfer (Gatys et al.): the layer is repainted "
+                          "step by step until its textures match those of the style image while its shapes "
+                          "stay those of the original. The result is added as a new layer above the source, "
+                          "masked by the selection if there is one, with its settings stored on it so that "
+                          "running Impasto on that layer re-renders it. Style from a layer of any open image "
+                          "and/or image files, blended by weight.",
+                          "Impasto authors", "Impasto authors", "2026",
+                          N_("Style _Transfer..."),
+                          "RGB*, GRAY*",
+                          GIMP_PLUGIN,
+                          G_N_ELEMENTS (gatys_args), G_N_ELEMENTS (result_values),
+                          gatys_args, result_values);
+  gimp_plugin_menu_register (PROC_GATYS, "<Image>/Filters/Artistic");
+
+  gimp_install_procedure (PROC_RERENDER,
+                          N_("Re-render an Impasto layer with its stored settings"),
+                          "Runs the style transfer stored on an Impasto layer again, from its source layer, "
+                          "and replaces the layer's pixels (one undo step).",
+                          "Impasto authors", "Impasto authors", "2026",
+                          NULL, "RGB*, GRAY*", GIMP_PLUGIN,
+                          G_N_ELEMENTS (rerender_args), G_N_ELEMENTS (result_values),
+                          rerender_args, result_values);
+}
+
+static void
+settings_from_args (const GimpParam *p, ImpastoSettings *s)
+{
+  impasto_settings_init (s);
+  s->style_drawable = p[3].data.d_drawable;
+  g_strlcpy (s->style_files, p[4].data.d_string ? p[4].data.d_string : "", sizeof (s->style_files));
+  g_strlcpy (s->style_weights, p[5].data.d_string ? p[5].data.d_string : "", sizeof (s->style_weights));
+  s->content_weight  = p[6].data.d_float;
+  s->style_weight    = p[7].data.d_float;
+  s->tv_weight       = p[8].data.d_float;
+  s->style_scale     = p[9].data.d_float;
+  s->iterations      = p[10].data.d_int32;
+  s->size            = p[11].data.d_int32;
+  s->preserve_colors = p[12].data.d_int32;
+  s->network         = p[13].data.d_int32;
+  s->optimizer       = p[14].data.d_int32;
+  s->learning_rate   = p[15].data.d_float;
+  s->init            = p[16].data.d_int32;
+  s->multiscale      = p[17].data.d_int32;
+  s->pooling         = p[18].data.d_int32;
+  g_strlcpy (s->content_layers, p[19].data.d_string ? p[19].data.d_string : "", sizeof (s->content_layers));
+  g_strlcpy (s->style_layers, p[20].data.d_string ? p[20].data.d_string : "", sizeof (s->style_layers));
+  s->seed            = p[21].data.d_int32;
+  s->threads         = p[22].data.d_int32;
+}
+
+static gboolean
+check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **error)
+{
+  if (!gimp_image_is_valid (image) || !gimp_item_is_valid (drawable) || !gimp_item_is_drawable (drawable) ||
+      gimp_item_get_image (drawable) != image)
+    {
+      g_set_error_literal (error, G_FILE_ERROR, 0, _("The image or layer to stylise does not exist."));
+      return FALSE;
+    }
+  if (gimp_drawable_is_indexed (drawable))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, 0,
+                           _("Impasto works on RGB and grayscale images; convert indexed images first (Image ▸ Mode)."));
+      return FALSE;
+    }
+  if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
+      return FALSE;
+    }
+  if (s->style_drawable <= 0 && !s->style_files[0])
+    {
+      g_set_error_literal (error, G_FILE_ERROR, 0, _("Choose a style: a style layer or a style image file."));
+      return FALSE;
+    }
+  return impasto_settings_validate (s, error);
+}
+
+/* Renders and puts the result in the image; returns the Impasto layer. */
+static gint32
+stylise (gint32 image, gint32 drawable, const ImpastoSettings *s, const gchar *stage, GError **error)
+{
+  ImpastoSettings stored;
+  ImpastoLinks    links;
+  GError         *parse_error = NULL;
+  gint32          source = drawable, stored_style = -1, target = -1;
+  GeglBuffer     *result;
+
+  /* Running on an Impasto layer re-renders it from its source. */
+  if (impasto_read_layer_settings (drawable, &stored, &links, &parse_error))
+    {
+      if (!impasto_resolve_links (image, &links, &source, &stored_style, error))
+        return -1;
+      target = drawable;
+    }
+  else if (parse_error)
+    {
+      g_propagate_error (error, parse_error);
+      return -1;
+    }
+  if (!check_inputs (image, source, s, error))
+    return -1;
+
+  gimp_progress_init (stage);
+  result = impasto_render_gatys (source, s, error);
+  if (!result)
+    return -1;
+  impasto_links_for (image, source, s->style_drawable, &links);
+  if (target > 0)
+    {
+      if (!impasto_update_result_layer (image, target, result, s, &links, error))
+        target = -1;
+    }
+  else
+    {
+      target = impasto_add_result_layer (image, source, result, s, &links, error);
+    }
+  g_object_unref (result);
+  gimp_progress_update (1.0);
+  return target;
+}
+
+static void
+run (const gchar      *name,
+     gint              nparams,
+     const GimpParam  *params,
+     gint             *nreturn_vals,
+     GimpParam       **return_vals)
+{
+  static GimpParam  values[2];
+  GimpRunMode       run_mode = params[0].data.d_int32;
+  gint32            image    = params[1].data.d_image;
+  gint32            drawable = params[2].data.d_drawable;
+  ImpastoSettings   s;
+  ImpastoLinks      links;
+  GError           *error = NULL;
+  gint32            layer = -1;
+  GimpPDBStatusType status = GIMP_PDB_SUCCESS;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gegl_init (NULL, NULL);
+
+  *nreturn_vals = 2;
+  *return_vals  = values;
+  values[0].type = GIMP_PDB_STATUS;
+  values[1].type = GIMP_PDB_LAYER;
+  values[1].data.d_layer = -1;
+
+  if (!strcmp (name, PROC_RERENDER))
+    {
+      if (nparams != G_N_ELEMENTS (rerender_args))
+        status = GIMP_PDB_CALLING_ERROR;
+      else if (!impasto_read_layer_settings (drawable, &s, &links, &error) && !error)
+        g_set_error_literal (&error, G_FILE_ERROR, 0, _("This layer was not made by Impasto; there is nothing to re-render."));
+      else if (!error && impasto_resolve_links (image, &links, &drawable, &s.style_drawable, &error))
+        layer = stylise (image, params[2].data.d_drawable, &s, _("Style transfer"), &error);
+    }
+  else if (run_mode == GIMP_RUN_NONINTERACTIVE)
+    {
+      if (nparams != G_N_ELEMENTS (gatys_args))
+        status = GIMP_PDB_CALLING_ERROR;
+      else
+        {
+          settings_from_args (params, &s);
+          layer = stylise (image, drawable, &s, _("Style transfer"), &error);
+        }
+    }
+  else
+    {
+      /* Interactive and last-values runs: the stored settings of an Impasto
+       * layer, else the last values. The dialog comes with its own release. */
+      if (!impasto_read_layer_settings (drawable, &s, &links, &error) && !error)
+        {
+          impasto_settings_init (&s);
+          gimp_get_data (PROC_GATYS, &s);
+        }
+      else if (!error)
+        impasto_resolve_links (image, &links, &drawable, &s.style_drawable, &error);
+      /* Said in the progress bar: the dialog comes with its own release. */
+      if (!error)
+        layer = stylise (image, params[2].data.d_drawable, &s,
+                         run_mode == GIMP_RUN_INTERACTIVE
+                         ? _("Style transfer with the last used settings (no dialog yet)")
+                         : _("Style transfer"),
+                         &error);
+    }
+
+  if (status == GIMP_PDB_SUCCESS && (error || layer <= 0))
+    status = GIMP_PDB_EXECUTION_ERROR;
+  if (status == GIMP_PDB_SUCCESS)
+    {
+      values[1].data.d_layer = layer;
+      if (strcmp (name, PROC_RERENDER))
+        gimp_set_data (PROC_GATYS, &s, sizeof (s));
+      if (run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush ();
+    }
+  else
+    {
+      values[1].type = GIMP_PDB_STRING;
+      values[1].data.d_string = error ? error->message : (gchar *) _("Wrong number of arguments.");
+    }
+  values[0].data.d_status = status;
+  /* error->message stays valid: the plug-in exits after returning. */
+}

@@ -1,0 +1,301 @@
+#include "impasto-config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "impasto-render.h"
+
+#define IMPASTO_RENDER_ERROR (g_quark_from_static_string ("impasto-render-error"))
+
+typedef struct
+{
+  gchar *message;   /* the first problem impasto:gatys reported */
+} RunLog;
+
+static void
+on_progress (GeglNode *node, gdouble fraction, gpointer data)
+{
+  gimp_progress_update (fraction);
+}
+
+/* impasto:gatys reports failures as warnings in the "impasto" log domain
+ * (GEGL operations have no error channel) and then passes its input
+ * through; catch them so that no unchanged layer is ever added. */
+static void
+on_op_warning (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+  RunLog      *log    = data;
+  const gchar *prefix = "impasto:gatys: ";
+
+  if (level & G_LOG_LEVEL_WARNING)
+    {
+      if (!log->message)
+        log->message = g_strdup (g_str_has_prefix (message, prefix) ? message + strlen (prefix) : message);
+    }
+  else
+    {
+      gimp_progress_set_text (message);
+    }
+}
+
+GeglBuffer *
+impasto_render_gatys (gint32 source, const ImpastoSettings *s, GError **error)
+{
+  GeglBuffer   *input, *style = NULL, *result;
+  GeglNode     *graph, *src, *op;
+  GeglRectangle extent;
+  RunLog        log = { NULL };
+  guint         handler;
+
+  if (!gegl_has_operation ("impasto:gatys"))
+    {
+      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0,
+                           _("The GEGL operation impasto:gatys is not installed; reinstall Impasto."));
+      return NULL;
+    }
+  input  = gimp_drawable_get_buffer (source);
+  extent = *gegl_buffer_get_extent (input);
+  graph  = gegl_node_new ();
+  src    = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
+  op     = gegl_node_new_child (graph, "operation", "impasto:gatys", NULL);
+  gegl_node_set (op,
+                 "style-path",      s->style_files,
+                 "style-weights",   s->style_weights,
+                 "content-weight",  s->content_weight,
+                 "style-weight",    s->style_weight,
+                 "tv-weight",       s->tv_weight,
+                 "style-scale",     s->style_scale,
+                 "iterations",      s->iterations,
+                 "size",            s->size,
+                 "preserve-colors", s->preserve_colors,
+                 "network",         s->network,
+                 "optimizer",       s->optimizer,
+                 "learning-rate",   s->learning_rate,
+                 "init",            s->init,
+                 "multiscale",      s->multiscale,
+                 "pooling",         s->pooling,
+                 "content-layers",  s->content_layers,
+                 "style-layers",    s->style_layers,
+                 "seed",            s->seed,
+                 "threads",         s->threads,
+                 NULL);
+  gegl_node_link (src, op);
+  if (s->style_drawable > 0)
+    {
+      GeglNode *aux;
+
+      style = gimp_drawable_get_buffer (s->style_drawable);
+      aux = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", style, NULL);
+      gegl_node_connect_to (aux, "output", op, "aux");
+    }
+
+  result = gegl_buffer_new (GEGL_RECTANGLE (0, 0, extent.width, extent.height), babl_format ("R'G'B'A float"));
+  g_signal_connect (op, "progress", G_CALLBACK (on_progress), NULL);
+  handler = g_log_set_handler ("impasto", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, on_op_warning, &log);
+  gegl_node_blit_buffer (op, result, &extent, 0, GEGL_ABYSS_NONE);
+  g_log_remove_handler ("impasto", handler);
+
+  g_object_unref (graph);
+  g_object_unref (input);
+  g_clear_object (&style);
+
+  if (log.message)
+    {
+      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0, log.message);
+      g_free (log.message);
+      g_object_unref (result);
+      return NULL;
+    }
+  return result;
+}
+
+static gboolean
+write_pixels (gint32 drawable, GeglBuffer *result, gboolean shadow)
+{
+  GeglBuffer *dest = shadow ? gimp_drawable_get_shadow_buffer (drawable) : gimp_drawable_get_buffer (drawable);
+
+  gegl_buffer_copy (result, NULL, GEGL_ABYSS_NONE, dest, NULL);
+  g_object_unref (dest);  /* flushes the tiles to GIMP */
+  if (shadow)
+    gimp_drawable_merge_shadow (drawable, TRUE);
+  return gimp_drawable_update (drawable, 0, 0, gimp_drawable_width (drawable), gimp_drawable_height (drawable));
+}
+
+static gboolean
+store_settings (gint32 layer, const ImpastoSettings *s, const ImpastoLinks *links)
+{
+  gchar        *text = impasto_settings_serialize (s, links);
+  GimpParasite *parasite = gimp_parasite_new (IMPASTO_PARASITE_NAME,
+                                              GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE,
+                                              strlen (text) + 1, text);
+  gboolean      ok = gimp_item_attach_parasite (layer, parasite);
+
+  gimp_parasite_free (parasite);
+  g_free (text);
+  return ok;
+}
+
+static gchar *
+style_label (const ImpastoSettings *s)
+{
+  gchar **files = g_strsplit (s->style_files, G_SEARCHPATH_SEPARATOR_S, -1);
+  gint    n     = (s->style_drawable > 0) + (gint) g_strv_length (files);
+  gchar  *label;
+
+  if (n > 1)
+    label = g_strdup_printf (_("%d styles"), n);
+  else if (s->style_drawable > 0)
+    label = gimp_item_get_name (s->style_drawable);
+  else
+    label = g_path_get_basename (files[0]);
+  g_strfreev (files);
+  return label;
+}
+
+gint32
+impasto_add_result_layer (gint32                 image,
+                          gint32                 source,
+                          GeglBuffer            *result,
+                          const ImpastoSettings *s,
+                          const ImpastoLinks    *links,
+                          GError               **error)
+{
+  gchar  *source_name = gimp_item_get_name (source);
+  gchar  *style       = style_label (s);
+  gchar  *name        = g_strdup_printf (_("%s (Impasto: %s)"), source_name, style);
+  gint    ox, oy;
+  gint32  layer;
+
+  gimp_drawable_offsets (source, &ox, &oy);
+  gimp_image_undo_group_start (image);
+  layer = gimp_layer_new (image, name, gimp_drawable_width (source), gimp_drawable_height (source),
+                          gimp_drawable_type (source), 100.0, GIMP_LAYER_MODE_NORMAL);
+  if (layer > 0 &&
+      gimp_image_insert_layer (image, layer, gimp_item_get_parent (source),
+                               gimp_image_get_item_position (image, source)))
+    {
+      gimp_layer_set_offsets (layer, ox, oy);
+      write_pixels (layer, result, FALSE);
+      if (!gimp_selection_is_empty (image))
+        gimp_layer_add_mask (layer, gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION));
+      store_settings (layer, s, links);
+    }
+  else
+    {
+      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0, _("Could not add the result layer to the image."));
+      layer = -1;
+    }
+  gimp_image_undo_group_end (image);
+
+  g_free (name);
+  g_free (style);
+  g_free (source_name);
+  return layer;
+}
+
+gboolean
+impasto_update_result_layer (gint32                 image,
+                             gint32                 layer,
+                             GeglBuffer            *result,
+                             const ImpastoSettings *s,
+                             const ImpastoLinks    *links,
+                             GError               **error)
+{
+  const GeglRectangle *r = gegl_buffer_get_extent (result);
+
+  if (r->width != gimp_drawable_width (layer) || r->height != gimp_drawable_height (layer))
+    {
+      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0,
+                           _("The source layer no longer has the size of the Impasto layer; run Impasto on it anew."));
+      return FALSE;
+    }
+  gimp_image_undo_group_start (image);
+  write_pixels (layer, result, TRUE);
+  store_settings (layer, s, links);
+  gimp_image_undo_group_end (image);
+  return TRUE;
+}
+
+gboolean
+impasto_read_layer_settings (gint32 layer, ImpastoSettings *s, ImpastoLinks *links, GError **error)
+{
+  GimpParasite *parasite = gimp_item_get_parasite (layer, IMPASTO_PARASITE_NAME);
+  gboolean      ok;
+
+  if (!parasite)
+    return FALSE;
+  impasto_settings_init (s);
+  ok = impasto_settings_parse (gimp_parasite_data (parasite), gimp_parasite_data_size (parasite), s, links, error);
+  gimp_parasite_free (parasite);
+  return ok;
+}
+
+void
+impasto_links_for (gint32 image, gint32 source, gint32 style_drawable, ImpastoLinks *links)
+{
+  memset (links, 0, sizeof (*links));
+  links->source_tattoo = gimp_item_get_tattoo (source);
+  if (style_drawable > 0)
+    {
+      gint32 style_image = gimp_item_get_image (style_drawable);
+
+      links->style_tattoo = gimp_item_get_tattoo (style_drawable);
+      if (style_image != image)
+        {
+          gchar *file = gimp_image_get_filename (style_image);
+
+          if (file)
+            g_strlcpy (links->style_image, file, sizeof (links->style_image));
+          g_free (file);
+        }
+    }
+}
+
+static gint32
+find_style_layer (gint32 image, const ImpastoLinks *links)
+{
+  gint   *images, n, i;
+  gint32  found = -1;
+
+  if (!links->style_image[0])
+    return gimp_image_get_layer_by_tattoo (image, links->style_tattoo);
+  images = gimp_image_list (&n);
+  for (i = 0; i < n && found <= 0; i++)
+    {
+      gchar *file = gimp_image_get_filename (images[i]);
+
+      if (file && !strcmp (file, links->style_image))
+        found = gimp_image_get_layer_by_tattoo (images[i], links->style_tattoo);
+      g_free (file);
+    }
+  g_free (images);
+  return found;
+}
+
+gboolean
+impasto_resolve_links (gint32 image, const ImpastoLinks *links, gint32 *source, gint32 *style_drawable,
+                       GError **error)
+{
+  *source = links->source_tattoo ? gimp_image_get_layer_by_tattoo (image, links->source_tattoo) : -1;
+  if (*source <= 0)
+    {
+      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0,
+                           _("The layer this Impasto layer was made from no longer exists."));
+      return FALSE;
+    }
+  *style_drawable = -1;
+  if (links->style_tattoo)
+    {
+      *style_drawable = find_style_layer (image, links);
+      if (*style_drawable <= 0)
+        {
+          if (links->style_image[0])
+            g_set_error (error, IMPASTO_RENDER_ERROR, 0,
+                         _("The style layer is not open: open \"%s\" or choose another style."), links->style_image);
+          else
+            g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0, _("The style layer no longer exists."));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
