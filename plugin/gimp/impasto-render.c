@@ -145,7 +145,16 @@ style_label (const ImpastoSettings *s)
   if (n > 1)
     label = g_strdup_printf (_("%d styles"), n);
   else if (s->style_drawable > 0)
-    label = gimp_item_get_name (s->style_drawable);
+    {
+      /* A lone layer ("Background") says less than its image's file name. */
+      gint32  style_image = gimp_item_get_image (s->style_drawable);
+      gint    n_layers    = 0;
+      gchar  *file        = gimp_image_get_filename (style_image);
+
+      g_free (gimp_image_get_layers (style_image, &n_layers));
+      label = (file && n_layers == 1) ? g_path_get_basename (file) : gimp_item_get_name (s->style_drawable);
+      g_free (file);
+    }
   else
     label = g_path_get_basename (files[0]);
   g_strfreev (files);

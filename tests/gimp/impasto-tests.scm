@@ -1,0 +1,89 @@
+; Drives Impasto in a real GIMP 2.10 (batch mode) and writes what it sees to
+; results.txt and PNG exports in the work folder; test_gimp.py checks them.
+; Small images and few iterations keep it fast.
+
+(define (impasto-test-run work style)
+  (let* ((out (open-output-file (string-append work "/results.txt")))
+         (say (lambda parts (for-each (lambda (p) (display p out)) parts) (newline out)))
+         (export (lambda (image layer name)
+                   (file-png-save RUN-NONINTERACTIVE image layer (string-append work "/" name ".png")
+                                  name 0 9 0 0 0 0 0)))
+         (gatys (lambda (image drawable style-drawable style-files style-weight)
+                  (car (plug-in-impasto-gatys RUN-NONINTERACTIVE image drawable style-drawable style-files ""
+                                              1.0 style-weight 0.02 1.0 6 64 0 0 0 0.02 0 0 0 "" "" 3 2))))
+         (layer-count (lambda (image) (car (gimp-image-get-layers image)))))
+
+    ; 1. A new layer above the source, source untouched, settings stored.
+    (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE (string-append work "/content.png") "content.png")))
+           (source (car (gimp-image-get-active-layer image))))
+      (gimp-layer-set-offsets source 5 7)
+      (export image source "source-before")
+      (let ((result (gatys image source -1 style 2.0)))
+        (say "new-layer " result)
+        (say "layers " (layer-count image))
+        (say "name " (car (gimp-item-get-name result)))
+        (say "position-result " (car (gimp-image-get-item-position image result)))
+        (say "position-source " (car (gimp-image-get-item-position image source)))
+        (say "size " (car (gimp-drawable-width result)) " " (car (gimp-drawable-height result)))
+        (say "source-size " (car (gimp-drawable-width source)) " " (car (gimp-drawable-height source)))
+        (say "offsets " (car (gimp-drawable-offsets result)) " " (cadr (gimp-drawable-offsets result)))
+        (say "mask-without-selection " (car (gimp-layer-get-mask result)))
+        (export image source "source-after")
+        (export image result "result")
+        (let ((p (open-output-file (string-append work "/parasite.txt"))))
+          (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
+          (close-output-port p))
+
+        ; 2. Running Impasto on the Impasto layer re-renders that same layer.
+        (let ((again (gatys image result -1 style 40.0)))
+          (say "rerender-layer " again)
+          (say "rerender-layers " (layer-count image))
+          (export image result "result-rerendered")
+          (let ((p (open-output-file (string-append work "/parasite-rerendered.txt"))))
+            (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
+            (close-output-port p)))
+
+        ; 3. plug-in-impasto-rerender with the stored settings.
+        (say "rerender-proc " (car (plug-in-impasto-rerender RUN-NONINTERACTIVE image result)))
+        (say "rerender-proc-layers " (layer-count image))
+
+        ; 4. Bad arguments: a PDB error, nothing added.
+        (say "bad-weight " (if (catch #f (gatys image source -1 style -5.0)) "accepted" "error"))
+        (say "bad-style " (if (catch #f (gatys image source -1 "/nonexistent/painting.jpg" 2.0)) "accepted" "error"))
+        (say "no-style " (if (catch #f (gatys image source -1 "" 2.0)) "accepted" "error"))
+        (say "bad-iterations "
+             (if (catch #f (plug-in-impasto-gatys RUN-NONINTERACTIVE image source -1 style ""
+                                                  1.0 2.0 0.02 1.0 0 64 0 0 0 0.02 0 0 0 "" "" 0 2))
+                 "accepted" "error"))
+        (say "rerender-plain-layer "
+             (if (catch #f (plug-in-impasto-rerender RUN-NONINTERACTIVE image source)) "accepted" "error"))
+        (say "after-errors-layers " (layer-count image))
+        (export image source "source-after-errors"))
+
+      ; 5. A style layer from another image, and the selection as a mask.
+      (let* ((style-image (car (gimp-file-load RUN-NONINTERACTIVE style "style.png")))
+             (style-layer (car (gimp-image-get-active-layer style-image))))
+        (gimp-image-select-rectangle image CHANNEL-OP-REPLACE 10 10 30 20)
+        (let ((masked (gatys image source style-layer "" 2.0)))
+          (say "masked-name " (car (gimp-item-get-name masked)))
+          (say "masked-mask " (if (> (car (gimp-layer-get-mask masked)) 0) "yes" "no"))
+          (export image (car (gimp-layer-get-mask masked)) "mask"))
+        (gimp-selection-none image)
+        ; 6. A closed style image: a clear error.
+        (gimp-image-delete style-image)
+        (say "closed-style " (if (catch #f (gatys image source style-layer "" 2.0)) "accepted" "error"))))
+
+    ; 7. Grey images are handled; indexed ones are refused.
+    (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE (string-append work "/grey.png") "grey.png")))
+           (source (car (gimp-image-get-active-layer image)))
+           (result (catch #f (gatys image source -1 style 2.0))))
+      (say "grey " (if result "ok" "error"))
+      (if result (say "grey-type " (car (gimp-drawable-is-gray result)))))
+    (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE (string-append work "/content.png") "content.png")))
+           (source (car (gimp-image-get-active-layer image))))
+      (gimp-image-convert-indexed image CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE "")
+      (say "indexed " (if (catch #f (gatys image source -1 style 2.0)) "accepted" "error"))
+      (say "indexed-layers " (layer-count image)))
+
+    (say "done")
+    (close-output-port out)))

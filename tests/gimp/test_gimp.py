@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""Impasto in a real GIMP 2.10, headless: a temporary GIMP profile holds the
+built plug-in and batch script; GEGL_PATH points at the built module."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from PIL import Image, ImageChops, ImageStat
+
+BUILD, SOURCE, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_gimp(profile, *batch):
+    env = dict(os.environ, GIMP2_DIRECTORY=profile)
+    env.setdefault("IMPASTO_MODEL_DIR", os.path.join(SHARED, "models"))
+    args = ["gimp-console-2.10", "-i", "-d", "-f"]
+    for b in batch:
+        args += ["-b", b]
+    args += ["-b", "(gimp-quit 0)"]
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+
+
+def mean_diff(a, b):
+    a, b = Image.open(a).convert("RGBA"), Image.open(b).convert("RGBA")
+    return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 4
+
+
+class GimpBatch(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="impasto-gimp-")
+        cls.profile = os.path.join(cls.tmp, "profile")
+        for d in ("plug-ins/impasto", "scripts", "gradients", "brushes", "patterns"):
+            os.makedirs(os.path.join(cls.profile, d))
+        os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"),
+                   os.path.join(cls.profile, "plug-ins", "impasto", "impasto"))
+        shutil.copy(os.path.join(SOURCE, "plugin", "gimp", "impasto-batch.scm"), os.path.join(cls.profile, "scripts"))
+        cls.work = os.path.join(cls.tmp, "work")
+        os.makedirs(cls.work)
+        content = Image.open(os.path.join(SOURCE, "data", "sample", "rocket.jpg")).convert("RGB").resize((72, 48))
+        content.putalpha(Image.linear_gradient("L").resize((72, 48)))
+        content.save(os.path.join(cls.work, "content.png"))
+        content.convert("L").save(os.path.join(cls.work, "grey.png"))
+        Image.open(os.path.join(SOURCE, "data", "sample", "mosaic-style.png")).resize((64, 64)).save(
+            os.path.join(cls.work, "style.png"))
+        script = os.path.join(HERE, "impasto-tests.scm")
+        cls.gimp = run_gimp(cls.profile, '(begin (load "%s") (impasto-test-run "%s" "%s"))'
+                            % (script, cls.work, os.path.join(cls.work, "style.png")))
+        print(cls.gimp.stdout, cls.gimp.stderr)
+        cls.results = {}
+        path = os.path.join(cls.work, "results.txt")
+        if os.path.exists(path):
+            for line in open(path):
+                key, _, value = line.rstrip("\n").partition(" ")
+                cls.results[key] = value
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def r(self, key):
+        self.assertIn(key, self.results, "GIMP run did not get that far:\n" + self.gimp.stderr[-3000:])
+        return self.results[key]
+
+    def test_runs_to_the_end(self):
+        self.assertEqual(self.r("done"), "")
+
+    def test_new_layer_above_the_source(self):
+        self.assertEqual(self.r("layers"), "2")
+        self.assertEqual(self.r("name"), "Background (Impasto: style.png)")
+        self.assertEqual(int(self.r("position-result")) + 1, int(self.r("position-source")))
+        self.assertEqual(self.r("size"), self.r("source-size"))
+        self.assertEqual(self.r("offsets"), "5 7")
+        self.assertEqual(self.r("mask-without-selection"), "-1")
+
+    def test_source_untouched_result_differs(self):
+        before = os.path.join(self.work, "source-before.png")
+        for after in ("source-after.png", "source-after-errors.png"):
+            self.assertEqual(list(Image.open(before).getdata()),
+                             list(Image.open(os.path.join(self.work, after)).getdata()), after)
+        self.assertGreater(mean_diff(before, os.path.join(self.work, "result.png")), 5)
+        # The source's alpha is kept.
+        self.assertEqual(Image.open(before).getchannel("A").tobytes(),
+                         Image.open(os.path.join(self.work, "result.png")).getchannel("A").tobytes())
+
+    def test_settings_parasite(self):
+        text = open(os.path.join(self.work, "parasite.txt")).read()
+        self.assertTrue(text.startswith("impasto-settings 1\n"), text[:40])
+        fields = dict(line.split("=", 1) for line in text.splitlines()[1:] if "=" in line)
+        self.assertEqual(fields["style-weight"], "2")
+        self.assertEqual(fields["iterations"], "6")
+        self.assertEqual(fields["seed"], "3")
+        self.assertEqual(fields["network"], "darknet-tiny")
+        self.assertIn("impasto-version", fields)
+        self.assertNotEqual(fields["source-tattoo"], "0")
+
+    def test_rerender_changes_the_same_layer(self):
+        self.assertEqual(self.r("rerender-layer"), self.r("new-layer"))
+        self.assertEqual(self.r("rerender-layers"), "2")
+        self.assertGreater(mean_diff(os.path.join(self.work, "result.png"),
+                                     os.path.join(self.work, "result-rerendered.png")), 1)
+        text = open(os.path.join(self.work, "parasite-rerendered.txt")).read()
+        self.assertIn("style-weight=40\n", text)
+        self.assertEqual(self.r("rerender-proc"), self.r("new-layer"))
+        self.assertEqual(self.r("rerender-proc-layers"), "2")
+
+    def test_bad_arguments_are_pdb_errors(self):
+        for key in ("bad-weight", "bad-style", "no-style", "bad-iterations", "rerender-plain-layer",
+                    "closed-style", "indexed"):
+            self.assertEqual(self.r(key), "error", key)
+        self.assertEqual(self.r("after-errors-layers"), "2")
+        self.assertEqual(self.r("indexed-layers"), "1")
+        self.assertIn("must be between", self.gimp.stderr)
+        self.assertIn("does not exist", self.gimp.stderr)
+
+    def test_selection_becomes_the_mask(self):
+        self.assertEqual(self.r("masked-mask"), "yes")
+        # A style layer from another image, named after that image's file.
+        self.assertTrue(self.r("masked-name").startswith("Background (Impasto: style.png)"))  # GIMP adds " #1"
+        mask = Image.open(os.path.join(self.work, "mask.png")).convert("L")
+        self.assertEqual(mask.getpixel((20, 20)), 255)  # inside the 30 x 20 selection at (10, 10)...
+        self.assertEqual(mask.getpixel((2, 2)), 0)      # ...but the layer sits at offset (5, 7)
+
+    def test_grey_images_are_handled(self):
+        self.assertEqual(self.r("grey"), "ok")
+        self.assertEqual(self.r("grey-type"), "1")
+
+
+class GimpBatchScript(unittest.TestCase):
+    def test_folder_with_a_corrupt_file(self):
+        tmp = tempfile.mkdtemp(prefix="impasto-batch-")
+        try:
+            profile = os.path.join(tmp, "profile")
+            for d in ("plug-ins/impasto", "scripts", "gradients"):
+                os.makedirs(os.path.join(profile, d))
+            os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"),
+                       os.path.join(profile, "plug-ins", "impasto", "impasto"))
+            shutil.copy(os.path.join(SOURCE, "plugin", "gimp", "impasto-batch.scm"), os.path.join(profile, "scripts"))
+            inp, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+            os.makedirs(inp)
+            os.makedirs(out)
+            photo = Image.open(os.path.join(SOURCE, "data", "sample", "rocket.jpg"))
+            for i, size in enumerate(((64, 48), (40, 60), (56, 56))):
+                photo.resize(size).save(os.path.join(inp, "photo%d.jpg" % i))
+            with open(os.path.join(inp, "photo1-broken.jpg"), "wb") as f:
+                f.write(b"\xff\xd8\xff\xe0 truncated")
+            style = os.path.join(SOURCE, "data", "sample", "mosaic-style.png")
+            r = run_gimp(profile, '(script-fu-impasto-batch "%s/*.jpg" "%s" "%s" 2 5 64 0)' % (inp, style, out))
+            print(r.stdout, r.stderr)
+            self.assertEqual(sorted(os.listdir(out)), ["photo0-impasto.png", "photo1-impasto.png", "photo2-impasto.png"])
+            self.assertIn("impasto-batch: 4 file(s)", r.stdout)
+            self.assertIn("photo1-broken.jpg: FAILED", r.stdout)
+            self.assertIn("impasto-batch: 3 stylised, 1 failed", r.stdout)
+            self.assertEqual(Image.open(os.path.join(out, "photo1-impasto.png")).size, (40, 60))
+        finally:
+            shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
