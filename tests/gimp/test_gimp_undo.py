@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Undo in the real GIMP 2.10 user interface: GIMP's PDB has no undo call, so
+this starts GIMP with its window under Xvfb, drives it through the Script-Fu
+server, and presses Ctrl+Z / Ctrl+Y with xdotool like a user would."""
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BUILD, SOURCE, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ScriptFu:
+    def __init__(self, port):
+        self.port = port
+
+    def __call__(self, command):
+        data = command.encode()
+        with socket.create_connection(("127.0.0.1", self.port), timeout=300) as s:
+            s.sendall(b"G" + struct.pack(">H", len(data)) + data)
+            head = b""
+            while len(head) < 4:
+                chunk = s.recv(4 - len(head))
+                if not chunk:
+                    raise ConnectionError("Script-Fu server closed the connection")
+                head += chunk
+            length = struct.unpack(">H", head[2:4])[0]
+            body = b""
+            while len(body) < length:
+                body += s.recv(length - len(body))
+        if head[1] != 0:
+            raise RuntimeError("Script-Fu error for %s: %s" % (command, body.decode(errors="replace")))
+        return body.decode(errors="replace")
+
+
+@unittest.skipUnless(shutil.which("Xvfb") and shutil.which("xdotool") and shutil.which("gimp-2.10"),
+                     "needs Xvfb, xdotool and the GIMP 2.10 user interface")
+class UndoInTheUserInterface(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="impasto-gimp-ui-")
+        profile = os.path.join(cls.tmp, "profile")
+        for d in ("plug-ins/impasto", "gradients"):
+            os.makedirs(os.path.join(profile, d))
+        os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"),
+                   os.path.join(profile, "plug-ins", "impasto", "impasto"))
+        read_fd, write_fd = os.pipe()
+        cls.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24"],
+                                    pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        display = b""
+        while not display.endswith(b"\n"):
+            display += os.read(read_fd, 16)
+        os.close(read_fd)
+        cls.env = dict(os.environ, DISPLAY=":" + display.decode().strip(), GIMP2_DIRECTORY=profile)
+        cls.env.setdefault("IMPASTO_MODEL_DIR", os.path.join(SHARED, "models"))
+        port = free_port()
+        cls.gimp = subprocess.Popen(
+            ["gimp-2.10", "-n", "-d", "-f", "-s", "-b",
+             '(plug-in-script-fu-server RUN-NONINTERACTIVE "127.0.0.1" %d "")' % port],
+            env=cls.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cls.sf = ScriptFu(port)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                cls.sf("(gimp-version)")
+                break
+            except OSError:
+                if time.monotonic() > deadline or cls.gimp.poll() is not None:
+                    cls.tearDownClass()
+                    raise
+                time.sleep(0.5)
+
+    @classmethod
+    def tearDownClass(cls):
+        for p in (cls.gimp, cls.xvfb):
+            p.kill()
+            p.wait()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def press(self, keys):
+        window = subprocess.run(["xdotool", "search", "--name", "GIMP"], env=self.env,
+                                capture_output=True, text=True).stdout.split()[0]
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], env=self.env, check=True)
+        subprocess.run(["xdotool", "mousemove", "700", "500", "key", keys], env=self.env, check=True)
+        time.sleep(1.5)  # let GIMP handle the key
+
+    def layers(self):
+        return self.sf("(vector->list (cadr (gimp-image-get-layers img)))")
+
+    def test_one_undo_step_removes_exactly_the_layer(self):
+        style = os.path.join(SOURCE, "data", "sample", "mosaic-style.png")
+        self.sf('(begin (define img (car (gimp-image-new 64 48 RGB)))'
+                ' (define src (car (gimp-layer-new img 64 48 RGB-IMAGE "photo" 100 LAYER-MODE-NORMAL)))'
+                ' (gimp-image-insert-layer img src 0 0)'
+                ' (gimp-context-set-gradient-fg-bg-rgb)'
+                ' (gimp-drawable-edit-gradient-fill src GRADIENT-LINEAR 0 FALSE 1 0 TRUE 0 0 64 48)'
+                ' (gimp-image-clean-all img)'
+                ' (gimp-display-new img) img)')
+        before = self.layers()
+        result = self.sf('(car (plug-in-impasto-gatys RUN-NONINTERACTIVE img src -1 "%s" ""'
+                         ' 1.0 2.0 0.02 1.0 5 64 0 2 0 0.02 0 0 0 "" "" 0 2))' % style)
+        after = self.layers()
+        self.assertEqual(len(after.split()), 2, after)
+        self.assertIn(result, after)
+        self.assertEqual(self.sf("(car (gimp-image-is-dirty img))"), "1")
+        self.press("ctrl+z")
+        self.assertEqual(self.layers(), before)
+        # Exactly one step: the image is back to its clean state.
+        self.assertEqual(self.sf("(car (gimp-image-is-dirty img))"), "0")
+        self.press("ctrl+y")
+        self.assertEqual(self.layers(), after)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
