@@ -85,5 +85,27 @@
       (say "indexed " (if (catch #f (gatys image source -1 style 2.0)) "accepted" "error"))
       (say "indexed-layers " (layer-count image)))
 
+    ; 8. RUN-WITH-LAST-VALS ignores the arguments and uses the last run's settings
+    ;    (the grey run above: style weight 2, 6 iterations, seed 3).
+    (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE (string-append work "/content.png") "content.png")))
+           (source (car (gimp-image-get-active-layer image)))
+           (result (car (plug-in-impasto-gatys RUN-WITH-LAST-VALS image source -1 "" ""
+                                               -5.0 -5.0 -5.0 -5.0 0 0 9 9 9 -5.0 9 9 9 "" "" -5 -5))))
+      (let ((p (open-output-file (string-append work "/parasite-last-values.txt"))))
+        (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
+        (close-output-port p))
+
+      ; 9. The settings survive saving as XCF and loading again, and the
+      ;    reloaded layer re-renders from its source.
+      (let ((xcf (string-append work "/saved.xcf")))
+        (gimp-xcf-save 0 image result xcf xcf)
+        (gimp-image-delete image)
+        (let* ((loaded (car (gimp-file-load RUN-NONINTERACTIVE xcf xcf)))
+               (top (aref (cadr (gimp-image-get-layers loaded)) 0)))
+          (say "xcf-layers " (car (gimp-image-get-layers loaded)))
+          (say "xcf-parasite " (if (null? (car (gimp-item-get-parasite top "impasto-settings"))) "missing" "present"))
+          (say "xcf-rerender " (if (catch #f (plug-in-impasto-rerender RUN-NONINTERACTIVE loaded top)) "ok" "error"))
+          (say "xcf-rerender-layers " (car (gimp-image-get-layers loaded))))))
+
     (say "done")
     (close-output-port out)))

@@ -126,6 +126,18 @@ class GimpBatch(unittest.TestCase):
         self.assertEqual(mask.getpixel((20, 20)), 255)  # inside the 30 x 20 selection at (10, 10)...
         self.assertEqual(mask.getpixel((2, 2)), 0)      # ...but the layer sits at offset (5, 7)
 
+    def test_last_values(self):
+        text = open(os.path.join(self.work, "parasite-last-values.txt")).read()
+        self.assertIn("style-weight=2\n", text)
+        self.assertIn("iterations=6\n", text)
+        self.assertIn("seed=3\n", text)
+
+    def test_settings_survive_xcf(self):
+        self.assertEqual(self.r("xcf-layers"), "2")
+        self.assertEqual(self.r("xcf-parasite"), "present")
+        self.assertEqual(self.r("xcf-rerender"), "ok")
+        self.assertEqual(self.r("xcf-rerender-layers"), "2")
+
     def test_grey_images_are_handled(self):
         self.assertEqual(self.r("grey"), "ok")
         self.assertEqual(self.r("grey-type"), "1")
