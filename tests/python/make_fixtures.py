@@ -50,6 +50,17 @@ def main(out_dir, shared_models):
                                                   "image": list(image.shape)}, "losses": losses}, f, indent=1)
     if os.path.exists(os.path.join(shared_models, "darknet-tiny", "model.json")):
         darknet_reference(shared_models, out_dir)
+    if os.path.exists(os.path.join(shared_models, "fast-style-ml5", "wave", "manifest.json")):
+        ml5_reference(shared_models, out_dir)
+
+
+def ml5_reference(shared_models, out_dir):
+    """The real 'wave' model on a fixed input, odd sizes included."""
+    import reference_ml5
+    weights = reference_ml5.load(os.path.join(shared_models, "fast-style-ml5", "wave"))
+    x = torch.rand(1, 3, 68, 92, generator=torch.Generator().manual_seed(11))
+    save_raw(os.path.join(out_dir, "ml5-input.f32"), x)
+    save_raw(os.path.join(out_dir, "ml5-wave-output.f32"), reference_ml5.stylize(weights, x))
 
 
 

@@ -1,0 +1,33 @@
+// Pretrained feed-forward style models: one network pass stylises an image.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+namespace impasto {
+
+struct StyleModelInfo {
+  std::string format;  // "ml5" (Engstrom fast-style, TensorFlow checkpoint), ...
+  std::string name;    // from the folder or file name
+};
+
+// Implementations are TORCH_MODULEs; this is what callers see.
+class StyleModel {
+ public:
+  virtual ~StyleModel() = default;
+  virtual const StyleModelInfo& info() const = 0;
+  // image: N x 3 x H x W RGB in [0, 1] -> the stylised image, same layout and size.
+  virtual torch::Tensor stylize(const torch::Tensor& image) = 0;
+  virtual void to(torch::Device device) = 0;
+};
+
+// Detects the format from the content at `path` (a folder or a file) and
+// loads it; impasto::Error names the file and what is wrong.
+std::unique_ptr<StyleModel> load_style_model(const std::string& path);
+
+// The individual formats, public for tests.
+std::unique_ptr<StyleModel> load_ml5_style_model(const std::string& folder);
+
+}  // namespace impasto

@@ -1,0 +1,91 @@
+#include "impasto/error.h"
+#include "impasto/style_model.h"
+#include "test_support.h"
+
+#include <filesystem>
+#include <fstream>
+
+using namespace impasto;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string wave_folder() { return test::shared_dir() + "/models/fast-style-ml5/wave"; }
+
+fs::path copy_wave(const std::string& tag) {
+  auto dir = fs::temp_directory_path() / ("impasto-wave-" + std::to_string(::getpid()) + "-" + tag);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& e : fs::directory_iterator(wave_folder())) {
+    fs::copy_file(e.path(), dir / e.path().filename());
+    fs::permissions(dir / e.path().filename(), fs::perms::owner_write, fs::perm_options::add);
+  }
+  return dir;
+}
+
+std::string load_error(const fs::path& dir) {
+  try {
+    load_style_model(dir.string());
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Ml5StyleModel, RealWaveMatchesIndependentPythonWithin1Of255) {
+  IMPASTO_REQUIRE_SHARED();
+  IMPASTO_REQUIRE_FIXTURES();
+  if (!test::exists(test::fixture("ml5-wave-output.f32"))) GTEST_SKIP() << "ml5 fixtures absent";
+  auto model = load_style_model(wave_folder());
+  EXPECT_EQ(model->info().format, "ml5");
+  EXPECT_EQ(model->info().name, "wave");
+  auto x = test::read_raw(test::fixture("ml5-input.f32"), {1, 3, 68, 92});
+  auto expected = test::read_raw(test::fixture("ml5-wave-output.f32"), {1, 3, 68, 92});
+  c10::InferenceMode inference;
+  auto y = model->stylize(x);
+  ASSERT_EQ(y.sizes(), expected.sizes());
+  const double worst = (y - expected).abs().max().item<double>() * 255.0;
+  EXPECT_LE(worst, 1.0) << "largest difference in 8-bit levels";
+  EXPECT_GT((y - x).abs().mean().item<double>(), 0.05);  // it does stylise
+}
+
+TEST(Ml5StyleModel, AnySizeComesOutAsItWentIn) {
+  IMPASTO_REQUIRE_SHARED();
+  auto model = load_style_model(wave_folder());
+  c10::InferenceMode inference;
+  for (auto [h, w] : std::vector<std::pair<int64_t, int64_t>>{{67, 90}, {1, 1}, {3, 50}, {64, 64}}) {
+    auto y = model->stylize(torch::rand({1, 3, h, w}));
+    EXPECT_EQ(y.sizes().vec(), (std::vector<int64_t>{1, 3, h, w}));
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+  }
+}
+
+TEST(Ml5StyleModel, DamagedModelsAreClearErrors) {
+  IMPASTO_REQUIRE_SHARED();
+  auto dir = copy_wave("truncated");
+  fs::resize_file(dir / "Variable_12", 100);
+  EXPECT_NE(load_error(dir).find("wrong size"), std::string::npos) << load_error(dir);
+  fs::remove_all(dir);
+
+  dir = copy_wave("nan");
+  {
+    std::fstream f(dir / "Variable", std::ios::in | std::ios::out | std::ios::binary);
+    const float inf = std::numeric_limits<float>::infinity();
+    f.write(reinterpret_cast<const char*>(&inf), sizeof inf);
+  }
+  EXPECT_NE(load_error(dir).find("NaN or infinite"), std::string::npos) << load_error(dir);
+  fs::remove_all(dir);
+
+  dir = copy_wave("manifest");
+  std::ofstream(dir / "manifest.json") << "{\"Variable\": {\"filename\": \"../../etc/passwd\", \"shape\": [9, 9, 3, 32]}}";
+  EXPECT_NE(load_error(dir).find("outside its folder"), std::string::npos) << load_error(dir);
+  std::ofstream(dir / "manifest.json") << "{\"Variable\": {\"filename\": \"Variable\", \"shape\": [3, 3, 3, 32]}}";
+  EXPECT_NE(load_error(dir).find("wrong shape"), std::string::npos) << load_error(dir);
+  std::ofstream(dir / "manifest.json") << "[1, 2";
+  EXPECT_NE(load_error(dir).find("not valid JSON"), std::string::npos) << load_error(dir);
+  fs::remove_all(dir);
+
+  EXPECT_NE(load_error("/nonexistent-model").find("not a style model"), std::string::npos);
+}
