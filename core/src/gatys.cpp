@@ -1,6 +1,7 @@
 #include "impasto/gatys.h"
 
 #include "impasto/error.h"
+#include "compose.h"
 #include "tensor_image.h"
 
 #include <ATen/Parallel.h>
@@ -175,7 +176,6 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
     auto input = image_to_tensor(content).to(device);
     const auto full_h = input.size(2), full_w = input.size(3);
     auto content_rgb = color_channels(input);
-    auto alpha = alpha_channel(input);
 
     std::vector<torch::Tensor> style_rgb;
     std::vector<double> style_weights;
@@ -261,24 +261,11 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
     }
     result.final_loss = last_loss;
 
-    // Back to the input size; compose colour, mask and alpha there.
-    c10::InferenceMode inference;
-    auto styled = x.detach().clamp(0.0, 1.0).contiguous();
-    torch::Tensor out;
-    if (options.preserve_colors == ColorPreservation::Luminance) {
-      auto y = rgb_to_yiq(resize(styled, full_h, full_w)).narrow(1, 0, 1);
-      auto iq = rgb_to_yiq(content_rgb).narrow(1, 1, 2);
-      out = yiq_to_rgb(torch::cat({y, iq}, 1)).clamp(0.0, 1.0);
-    } else {
-      out = resize(styled, full_h, full_w);
-    }
-    if (!mask.empty()) {
-      auto m = image_to_tensor(mask).to(device).clamp(0.0, 1.0);
-      out = out * m + content_rgb * (1.0 - m);
-    }
-    if (input.size(1) <= 2) out = rgb_to_yiq(out).narrow(1, 0, 1);  // grey in, grey out
-    if (alpha.defined()) out = torch::cat({out, alpha}, 1);
-    result.image = tensor_to_image(out);
+    // Histogram matching already happened on the style images; only the
+    // luminance transfer needs the content's chroma back.
+    Composition composition;
+    if (options.preserve_colors == ColorPreservation::Luminance) composition.preserve_colors = ColorPreservation::Luminance;
+    result.image = compose_result(x.detach(), input, mask, composition);
     return result;
   } catch (const c10::Error& e) {
     throw Error(std::string("Style transfer failed inside LibTorch: ") + e.what_without_backtrace());

@@ -29,10 +29,26 @@ torch::Tensor tf_same_pad(const torch::Tensor& x, int64_t kernel, int64_t stride
   return F::pad(x, F::PadFuncOptions({left, right, top, bottom}));
 }
 
+// Per-layer instance-norm statistics (variance, mean), recorded on a whole
+// picture so that its tiles can be normalised alike.
+struct NormStatistics {
+  enum class Mode { Own, Record, Replay } mode = Mode::Own;
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> layers;
+  std::size_t next = 0;
+};
+
 // Instance normalisation as TensorFlow computes it: biased variance, eps 1e-3.
-torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& shift, const torch::Tensor& scale) {
-  auto var_mean = torch::var_mean(x, {2, 3}, /*unbiased=*/false, /*keepdim=*/true);
-  auto normalized = (x - std::get<1>(var_mean)) / torch::sqrt(std::get<0>(var_mean) + 1e-3);
+torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& shift, const torch::Tensor& scale,
+                            NormStatistics& stats) {
+  std::pair<torch::Tensor, torch::Tensor> var_mean;
+  if (stats.mode == NormStatistics::Mode::Replay) {
+    var_mean = stats.layers.at(stats.next++);
+  } else {
+    auto vm = torch::var_mean(x, {2, 3}, /*unbiased=*/false, /*keepdim=*/true);
+    var_mean = {std::get<0>(vm), std::get<1>(vm)};
+    if (stats.mode == NormStatistics::Mode::Record) stats.layers.push_back(var_mean);
+  }
+  auto normalized = (x - var_mean.second) / torch::sqrt(var_mean.first + 1e-3);
   return normalized * scale.view({1, -1, 1, 1}) + shift.view({1, -1, 1, 1});
 }
 
@@ -42,13 +58,16 @@ class Ml5TransformerNetImpl : public torch::nn::Module {
     for (std::size_t i = 0; i < vars.size(); ++i) v_.push_back(register_buffer("v" + std::to_string(i), vars[i]));
   }
 
+  NormStatistics statistics;
+
   torch::Tensor forward(torch::Tensor x) {
+    statistics.next = 0;
     x = x * 255.0;  // the network was trained on 0..255
     std::size_t i = 0;
     auto conv = [&](const torch::Tensor& in, int64_t stride, bool relu) {
       const auto& w = v_[i];
       auto y = F::conv2d(tf_same_pad(in, w.size(2), stride), w, F::Conv2dFuncOptions().stride(stride));
-      y = instance_norm(y, v_[i + 1], v_[i + 2]);
+      y = instance_norm(y, v_[i + 1], v_[i + 2], statistics);
       i += 3;
       return relu ? torch::relu(y) : y;
     };
@@ -58,7 +77,7 @@ class Ml5TransformerNetImpl : public torch::nn::Module {
       // cropped to twice the input size (the padding TF adds goes after).
       auto y = F::conv_transpose2d(in, w, F::ConvTranspose2dFuncOptions().stride(2));
       y = y.narrow(2, 0, in.size(2) * 2).narrow(3, 0, in.size(3) * 2);
-      y = instance_norm(y, v_[i + 1], v_[i + 2]);
+      y = instance_norm(y, v_[i + 1], v_[i + 2], statistics);
       i += 3;
       return torch::relu(y);
     };
@@ -99,6 +118,15 @@ class Ml5StyleModel : public StyleModel {
     return net_->forward(padded).narrow(2, 0, h).narrow(3, 0, w);
   }
   void to(torch::Device device) override { net_->to(device); }
+
+  void capture_statistics(const torch::Tensor& whole) override {
+    auto& stats = net_->statistics;
+    stats = NormStatistics{};
+    stats.mode = NormStatistics::Mode::Record;
+    stylize(whole);
+    stats.mode = NormStatistics::Mode::Replay;
+  }
+  void release_statistics() override { net_->statistics = NormStatistics{}; }
 
  private:
   StyleModelInfo info_;

@@ -82,6 +82,12 @@ inline Image synthetic_style(int w, int h) {
   return img;
 }
 
+// 1 x C x H x W copy of an image (the core's own conversion is internal).
+inline torch::Tensor image_to_tensor_for_test(const Image& img) {
+  return torch::from_blob(const_cast<float*>(img.pixels.data()), {img.height, img.width, img.channels})
+      .permute({2, 0, 1}).unsqueeze(0).contiguous();
+}
+
 inline double mean_abs_diff(const Image& a, const Image& b) {
   double s = 0.0;
   for (std::size_t i = 0; i < a.pixels.size(); ++i) s += std::abs(a.pixels[i] - b.pixels[i]);

@@ -36,6 +36,14 @@ def main(out_dir, shared_models):
     # A checkpoint that would run a command in Python's unpickler.
     torch.save({"features.0.weight": torch.zeros(1), "payload": Payload()}, os.path.join(out_dir, "hostile.pth"))
 
+    # A real photo (the bundled sample, 480 x 320) for the tiling tests.
+    from PIL import Image
+    import numpy as np
+    source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    photo = Image.open(os.path.join(source_root, "data", "sample", "rocket.jpg")).convert("RGB")
+    save_raw(os.path.join(out_dir, "rocket.f32"),
+             torch.from_numpy(np.asarray(photo, dtype=np.float32).transpose(2, 0, 1) / 255.0).unsqueeze(0))
+
     gen = torch.Generator().manual_seed(99)
     content = torch.rand(1, 3, 64, 80, generator=gen)
     style = torch.rand(1, 3, 72, 56, generator=gen)

@@ -21,6 +21,13 @@ class StyleModel {
   // image: N x 3 x H x W RGB in [0, 1] -> the stylised image, same layout and size.
   virtual torch::Tensor stylize(const torch::Tensor& image) = 0;
   virtual void to(torch::Device device) = 0;
+
+  // Tiles of one picture must be normalised alike, or each tile gets its
+  // own contrast and colour. Models with instance normalisation record the
+  // statistics of `whole` (the picture, scaled to fit in one pass) and use
+  // them for every stylize() until release_statistics(). Others ignore it.
+  virtual void capture_statistics(const torch::Tensor& whole) { (void)whole; }
+  virtual void release_statistics() {}
 };
 
 // Detects the format from the content at `path` (a folder or a file) and

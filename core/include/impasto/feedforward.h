@@ -1,0 +1,51 @@
+// Stylising with a pretrained feed-forward model: one pass per image, in
+// tiles with blended overlaps so that any size runs in bounded memory.
+#pragma once
+
+#include "impasto/color.h"
+#include "impasto/gatys.h"  // Progress, ProgressCallback
+#include "impasto/image.h"
+#include "impasto/style_model.h"
+
+#include <string>
+
+namespace impasto {
+
+struct FeedForwardOptions {
+  // A model folder or file, or the name of one in the model directory.
+  std::string model = "wave";
+  std::string model_dir;           // empty: default_model_dir()
+  double strength = 1.0;           // 0 keeps the original, 1 is the full style
+  ColorPreservation preserve_colors = ColorPreservation::None;
+  // The image is resized by this factor before the network: below 1 gives
+  // larger brush strokes and runs faster, above 1 finer ones.
+  double scale = 1.0;
+  int tile_size = 0;               // pixels per tile side; 0 adapts to free memory
+  int tile_overlap = 64;           // blended margin between tiles
+  int threads = 0;                 // 0: every core
+  std::string device = "cpu";
+};
+
+struct FeedForwardResult {
+  Image image;
+  std::string model;  // name of the model that ran
+  int tiles = 1;
+};
+
+// Resolves options.model to a path (absolute or relative paths as given,
+// else <model_dir>/<name>).
+std::string resolve_style_model_path(const FeedForwardOptions& options);
+
+// Runs model->stylize over `image` (1 x 3 x H x W) in tiles of at most
+// `tile` pixels a side with `overlap` pixels blended by linear ramps.
+// progress(done, total) is called after each tile; returning false cancels.
+torch::Tensor stylize_tiled(StyleModel& model, const torch::Tensor& image, int tile, int overlap,
+                            const std::function<bool(int, int)>& progress = {});
+
+// The tile side that fits in a quarter of the free memory (256..2048).
+int automatic_tile_size();
+
+FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, const FeedForwardOptions& options,
+                                      const ProgressCallback& progress = {});
+
+}  // namespace impasto
