@@ -48,6 +48,8 @@ impasto_core_get (GError **error)
         }
       else if (resolve (module, "impasto_gatys_params_init", (gpointer *) &core.gatys_params_init, error) &&
                resolve (module, "impasto_gatys_run", (gpointer *) &core.gatys_run, error) &&
+               resolve (module, "impasto_feedforward_params_init", (gpointer *) &core.feedforward_params_init, error) &&
+               resolve (module, "impasto_feedforward_run", (gpointer *) &core.feedforward_run, error) &&
                resolve (module, "impasto_free", (gpointer *) &core.free, error))
         {
           /* LibTorch registers global state at load; never unload it. */

@@ -19,6 +19,12 @@ typedef struct
                              const float *mask, float *out_rgba,
                              ImpastoProgressFunc progress, void *user_data,
                              int *used_fallback, char **error_message);
+  void (*feedforward_params_init) (ImpastoFeedForwardParams *params);
+  int  (*feedforward_run)   (const ImpastoFeedForwardParams *params,
+                             const float *content_rgba, int width, int height,
+                             const float *mask, float *out_rgba,
+                             ImpastoProgressFunc progress, void *user_data,
+                             char **error_message);
   void (*free)              (void *pointer);
 } ImpastoCore;
 

@@ -6,7 +6,8 @@
 #include <gegl-plugin.h>
 #include <glib/gi18n-lib.h>
 
-void gegl_op_impasto_gatys_register_type (GTypeModule *module);
+void gegl_op_impasto_gatys_register_type       (GTypeModule *module);
+void gegl_op_impasto_feedforward_register_type (GTypeModule *module);
 
 static const GeglModuleInfo modinfo =
 {
@@ -31,5 +32,6 @@ gegl_module_register (GTypeModule *module)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   gegl_op_impasto_gatys_register_type (module);
+  gegl_op_impasto_feedforward_register_type (module);
   return TRUE;
 }

@@ -3,6 +3,7 @@
 #include "impasto/impasto.h"
 
 #include "impasto/error.h"
+#include "impasto/feedforward.h"
 #include "impasto/gatys.h"
 
 #include <cstdlib>
@@ -83,6 +84,40 @@ impasto::Image rgba_image(const float* rgba, int width, int height) {
   return img;
 }
 
+impasto::Image mask_image(const float* mask, int width, int height) {
+  impasto::Image out;
+  if (mask) {
+    out = impasto::Image(width, height, 1);
+    std::memcpy(out.pixels.data(), mask, out.pixels.size() * sizeof(float));
+  }
+  return out;
+}
+
+impasto::ProgressCallback progress_callback(ImpastoProgressFunc progress, void* user_data) {
+  if (!progress) return {};
+  return [=](const impasto::Progress& p) { return progress(p.fraction, p.loss, user_data) != 0; };
+}
+
+// Runs `body`, turning every exception into a return code and a message:
+// 0 done, 1 cancelled, -1 failed.
+template <typename Body>
+int guarded(char** error_message, Body&& body) {
+  if (error_message) *error_message = nullptr;
+  try {
+    body();
+    return 0;
+  } catch (const impasto::Cancelled& e) {
+    if (error_message) *error_message = copy_string(e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    if (error_message) *error_message = copy_string(e.what());
+    return -1;
+  } catch (...) {
+    if (error_message) *error_message = copy_string("Style transfer failed with an unknown error.");
+    return -1;
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -113,36 +148,55 @@ void impasto_gatys_params_init(ImpastoGatysParams* params) {
 int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgba, int width, int height,
                       const ImpastoStyleImage* styles, int n_styles, const float* mask, float* out_rgba,
                       ImpastoProgressFunc progress, void* user_data, int* used_fallback, char** error_message) {
-  if (error_message) *error_message = nullptr;
-  try {
+  return guarded(error_message, [&] {
     if (!params || !out_rgba) throw impasto::Error("Impasto was called without parameters or an output buffer.");
     auto options = to_options(*params);
-    auto content = rgba_image(content_rgba, width, height);
     std::vector<impasto::StyleInput> style_inputs;
     for (int i = 0; i < n_styles; ++i)
       style_inputs.push_back({rgba_image(styles[i].rgba, styles[i].width, styles[i].height), styles[i].weight});
-    impasto::Image mask_image;
-    if (mask) {
-      mask_image = impasto::Image(width, height, 1);
-      std::memcpy(mask_image.pixels.data(), mask, mask_image.pixels.size() * sizeof(float));
-    }
-    impasto::ProgressCallback callback;
-    if (progress)
-      callback = [&](const impasto::Progress& p) { return progress(p.fraction, p.loss, user_data) != 0; };
-    auto result = impasto::stylize_gatys(content, style_inputs, mask_image, options, callback);
+    auto result = impasto::stylize_gatys(rgba_image(content_rgba, width, height), style_inputs,
+                                         mask_image(mask, width, height), options,
+                                         progress_callback(progress, user_data));
     std::memcpy(out_rgba, result.image.pixels.data(), result.image.pixels.size() * sizeof(float));
     if (used_fallback) *used_fallback = result.used_fallback ? 1 : 0;
-    return 0;
-  } catch (const impasto::Cancelled& e) {
-    if (error_message) *error_message = copy_string(e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    if (error_message) *error_message = copy_string(e.what());
-    return -1;
-  } catch (...) {
-    if (error_message) *error_message = copy_string("Style transfer failed with an unknown error.");
-    return -1;
-  }
+  });
+}
+
+void impasto_feedforward_params_init(ImpastoFeedForwardParams* params) {
+  if (!params) return;
+  const impasto::FeedForwardOptions d;
+  std::memset(params, 0, sizeof(*params));
+  params->api_version = IMPASTO_C_API_VERSION;
+  params->model = "wave";
+  params->strength = d.strength;
+  params->preserve_colors = IMPASTO_COLORS_NONE;
+  params->scale = d.scale;
+  params->tile_size = d.tile_size;
+  params->threads = d.threads;
+}
+
+int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float* content_rgba, int width, int height,
+                            const float* mask, float* out_rgba, ImpastoProgressFunc progress, void* user_data,
+                            char** error_message) {
+  return guarded(error_message, [&] {
+    if (!params || !out_rgba) throw impasto::Error("Impasto was called without parameters or an output buffer.");
+    if (params->api_version != IMPASTO_C_API_VERSION)
+      throw impasto::Error("The Impasto core library does not match this front end; reinstall Impasto.");
+    if (params->preserve_colors < 0 || params->preserve_colors > 2)
+      throw impasto::Error("An option has a value outside its list of choices.");
+    impasto::FeedForwardOptions o;
+    o.model = params->model ? params->model : "";
+    if (params->model_dir) o.model_dir = params->model_dir;
+    o.strength = params->strength;
+    o.preserve_colors = static_cast<impasto::ColorPreservation>(params->preserve_colors);
+    o.scale = params->scale;
+    o.tile_size = params->tile_size;
+    o.threads = params->threads;
+    if (params->device && *params->device) o.device = params->device;
+    auto result = impasto::stylize_feedforward(rgba_image(content_rgba, width, height), mask_image(mask, width, height),
+                                               o, progress_callback(progress, user_data));
+    std::memcpy(out_rgba, result.image.pixels.data(), result.image.pixels.size() * sizeof(float));
+  });
 }
 
 void impasto_free(void* pointer) { std::free(pointer); }

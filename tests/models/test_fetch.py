@@ -59,6 +59,13 @@ class FetchFromMirror(unittest.TestCase):
         size = os.path.getsize(os.path.join(self.models, "darknet-tiny", "group19-shard1of1"))
         self.assertEqual(size, os.path.getsize(os.path.join(DARKNET, "group19-shard1of1")))
 
+    @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "models", "fast-style-ml5", "wave")), "no ml5 models")
+    def test_installs_a_style_model(self):
+        mirror = os.path.join(SHARED, "models", "fast-style-ml5")
+        r = fetch("--model-dir", self.models, "--mirror", mirror, "wave")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(os.listdir(os.path.join(self.models, "wave"))), 49)  # manifest + 48 variables
+
     def test_unknown_and_unreachable(self):
         self.assertEqual(fetch("--model-dir", self.models, "alexnet").returncode, 2)
         r = fetch("--model-dir", self.models, "--mirror", os.path.join(self.tmp, "nowhere"), "darknet-tiny")

@@ -181,3 +181,35 @@ TEST_F(GeglOp, MissingStyleLeavesTheImageUnchangedAndSaysWhy) {
   g_object_unref(run.output);
   g_object_unref(content);
 }
+
+TEST_F(GeglOp, FeedForwardWithAnInstalledModel) {
+  const char* shared = g_getenv("IMPASTO_TEST_SHARED");
+  gchar* models = g_build_filename(shared ? shared : "", "models", "fast-style-ml5", nullptr);
+  if (!shared || !g_file_test(models, G_FILE_TEST_IS_DIR)) {
+    g_free(models);
+    GTEST_SKIP() << "../shared is absent: no installed style model to run";
+  }
+  ASSERT_TRUE(gegl_has_operation("impasto:feedforward"));
+  GeglBuffer* content = make_buffer(61, 47, false);
+  GeglNode* graph = gegl_node_new();
+  GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
+  GeglNode* op = gegl_node_new_child(graph, "operation", "impasto:feedforward", "model", "wave", "model-dir", models,
+                                     "threads", 2, nullptr);
+  GeglBuffer* output = nullptr;
+  GeglNode* sink = gegl_node_new_child(graph, "operation", "gegl:buffer-sink", "buffer", &output, nullptr);
+  gegl_node_link_many(src, op, sink, nullptr);
+  gegl_node_process(sink);
+  ASSERT_NE(output, nullptr);
+  EXPECT_EQ(gegl_buffer_get_extent(output)->width, 61);
+  auto in = pixels(content), out = pixels(output);
+  double diff = 0.0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (i % 4 == 3) ASSERT_FLOAT_EQ(out[i], in[i]);
+    else diff += std::abs(out[i] - in[i]);
+  }
+  EXPECT_GT(diff / (in.size() * 0.75), 0.02);
+  g_object_unref(output);
+  g_object_unref(graph);
+  g_object_unref(content);
+  g_free(models);
+}

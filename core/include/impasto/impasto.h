@@ -59,6 +59,28 @@ int impasto_gatys_run (const ImpastoGatysParams *params,
                        ImpastoProgressFunc progress, void *user_data,
                        int *used_fallback, char **error_message);
 
+/* Pretrained feed-forward models (one pass, tiled). */
+typedef struct {
+  int api_version;          /* IMPASTO_C_API_VERSION */
+  const char *model;        /* a name in the model folder, or a path */
+  const char *model_dir;    /* NULL or "": default model directory */
+  double strength;          /* 0..1 */
+  int preserve_colors;      /* IMPASTO_COLORS_* */
+  double scale;             /* processing scale, 0.05..4 */
+  int tile_size;            /* 0: automatic */
+  int threads;
+  const char *device;       /* NULL: "cpu" */
+} ImpastoFeedForwardParams;
+
+void impasto_feedforward_params_init (ImpastoFeedForwardParams *params);
+
+/* Same conventions as impasto_gatys_run. */
+int impasto_feedforward_run (const ImpastoFeedForwardParams *params,
+                             const float *content_rgba, int width, int height,
+                             const float *mask, float *out_rgba,
+                             ImpastoProgressFunc progress, void *user_data,
+                             char **error_message);
+
 void impasto_free (void *pointer);
 
 #ifdef __cplusplus

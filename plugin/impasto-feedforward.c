@@ -1,0 +1,182 @@
+/* impasto:feedforward — style transfer with a pretrained model, one pass.
+ *
+ * Whole-image: the model's normalisation looks at the whole picture, so
+ * the op asks for all of its input; the core tiles it in bounded memory. */
+#include "impasto-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#ifdef GEGL_PROPERTIES
+
+enum_start (impasto_feedforward_colors)
+  enum_value (IMPASTO_FEEDFORWARD_COLORS_NONE,      "none",      N_("Take the style's colours"))
+  enum_value (IMPASTO_FEEDFORWARD_COLORS_LUMINANCE, "luminance", N_("Keep original colours (luminance transfer)"))
+  enum_value (IMPASTO_FEEDFORWARD_COLORS_HISTOGRAM, "histogram", N_("Keep original colours (match style colours)"))
+enum_end (ImpastoFeedforwardColors)
+
+property_string (model, _("Style model"), "wave")
+  description (_("Name of an installed style model (see models/fetch --list), or the path of a model"))
+
+property_file_path (model_dir, _("Model folder"), "")
+  description (_("Folder holding the installed models; empty: the default model folder"))
+
+property_double (strength, _("Strength"), 1.0)
+  description (_("Blend with the original: 0 keeps the photo, 1 is the full style"))
+  value_range (0.0, 1.0)
+
+property_enum (preserve_colors, _("Colours"), ImpastoFeedforwardColors, impasto_feedforward_colors,
+               IMPASTO_FEEDFORWARD_COLORS_NONE)
+  description (_("Keep the original's colours and transfer only brush work and texture"))
+
+property_double (scale, _("Processing scale"), 1.0)
+  description (_("The image is resized by this factor for the model: smaller gives larger brush strokes and is faster"))
+  value_range (0.05, 4.0)
+  ui_range    (0.25, 2.0)
+
+property_int (tile_size, _("Tile size"), 0)
+  description (_("Pixels per tile side for large images; 0 adapts to the free memory"))
+  value_range (0, 8192)
+  ui_range    (0, 4096)
+
+property_int (threads, _("Threads"), 0)
+  description (_("Processor threads to use; 0 uses every core"))
+  value_range (0, 256)
+
+#else
+
+#define GEGL_OP_FILTER
+#define GEGL_OP_BUNDLE
+#define GEGL_OP_NAME     impasto_feedforward
+#define GEGL_OP_C_SOURCE impasto-feedforward.c
+
+#include "gegl-op.h"
+#include "impasto-core-loader.h"
+
+static GeglRectangle
+get_required_for_output (GeglOperation       *operation,
+                         const gchar         *input_pad,
+                         const GeglRectangle *roi)
+{
+  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, "input");
+
+  return rect ? *rect : *GEGL_RECTANGLE (0, 0, 0, 0);
+}
+
+static GeglRectangle
+get_cached_region (GeglOperation       *operation,
+                   const GeglRectangle *roi)
+{
+  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, "input");
+
+  return rect ? *rect : *GEGL_RECTANGLE (0, 0, 0, 0);
+}
+
+static void
+prepare (GeglOperation *operation)
+{
+  const Babl *format = babl_format ("R'G'B'A float");
+
+  gegl_operation_set_format (operation, "input",  format);
+  gegl_operation_set_format (operation, "output", format);
+}
+
+static int
+report_progress (double fraction, double loss, void *user_data)
+{
+  gegl_operation_progress (GEGL_OPERATION (user_data), fraction, _("Style transfer"));
+  return 1;
+}
+
+static gboolean
+stylize (GeglOperation *operation, GeglBuffer *input, const GeglRectangle *rect, gfloat *out, GError **error)
+{
+  GeglProperties          *o = GEGL_PROPERTIES (operation);
+  const ImpastoCore       *core;
+  ImpastoFeedForwardParams params;
+  gfloat                  *content;
+  gchar                   *message = NULL;
+  gint                     status;
+
+  core = impasto_core_get (error);
+  if (!core)
+    return FALSE;
+  content = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
+  if (!content)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("Not enough memory to read a %d x %d image."), rect->width, rect->height);
+      return FALSE;
+    }
+  gegl_buffer_get (input, rect, 1.0, babl_format ("R'G'B'A float"), content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
+
+  core->feedforward_params_init (&params);
+  params.model           = o->model;
+  params.model_dir       = o->model_dir;
+  params.strength        = o->strength;
+  params.preserve_colors = o->preserve_colors;
+  params.scale           = o->scale;
+  params.tile_size       = o->tile_size;
+  params.threads         = o->threads;
+  status = core->feedforward_run (&params, content, rect->width, rect->height, NULL, out,
+                                  report_progress, operation, &message);
+  g_free (content);
+  if (status != 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, status > 0 ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
+                           message ? _(message) : _("Style transfer failed."));
+      core->free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+process (GeglOperation       *operation,
+         GeglBuffer          *input,
+         GeglBuffer          *output,
+         const GeglRectangle *result,
+         gint                 level)
+{
+  const GeglRectangle *rect  = gegl_operation_source_get_bounding_box (operation, "input");
+  GError              *error = NULL;
+  gfloat              *out;
+
+  if (!rect || gegl_rectangle_is_empty (rect))
+    return TRUE;
+  out = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
+  if (out && stylize (operation, input, rect, out, &error))
+    {
+      gegl_buffer_set (output, rect, 0, babl_format ("R'G'B'A float"), out, GEGL_AUTO_ROWSTRIDE);
+    }
+  else
+    {
+      /* Never leave half an image: on failure the output is the input. */
+      g_warning ("impasto:feedforward: %s", error ? error->message : _("Not enough memory."));
+      g_clear_error (&error);
+      gegl_buffer_copy (input, rect, GEGL_ABYSS_NONE, output, rect);
+    }
+  g_free (out);
+  return TRUE;
+}
+
+static void
+gegl_op_class_init (GeglOpClass *klass)
+{
+  GeglOperationClass       *operation_class = GEGL_OPERATION_CLASS (klass);
+  GeglOperationFilterClass *filter_class    = GEGL_OPERATION_FILTER_CLASS (klass);
+
+  operation_class->prepare                 = prepare;
+  operation_class->get_required_for_output = get_required_for_output;
+  operation_class->get_cached_region       = get_cached_region;
+  operation_class->threaded                = FALSE;
+  filter_class->process                    = process;
+
+  gegl_operation_class_set_keys (operation_class,
+    "name",        "impasto:feedforward",
+    "title",       _("Style Transfer (Pretrained)"),
+    "categories",  "artistic",
+    "description", _("Repaints the image in the style a pretrained model has learnt, in one pass"),
+    NULL);
+}
+
+#endif
