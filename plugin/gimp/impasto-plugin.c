@@ -11,6 +11,7 @@
 #include "impasto-settings.h"
 
 #define PROC_GATYS    "plug-in-impasto-gatys"
+#define PROC_MODEL    "plug-in-impasto-model"
 #define PROC_RERENDER "plug-in-impasto-rerender"
 
 static void query (void);
@@ -48,6 +49,19 @@ static const GimpParamDef gatys_args[] =
   { GIMP_PDB_INT32,    "threads",         "Processor threads, 0 for every core (0..256)" },
 };
 
+static const GimpParamDef model_args[] =
+{
+  { GIMP_PDB_INT32,    "run-mode",        "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
+  { GIMP_PDB_IMAGE,    "image",           "Input image" },
+  { GIMP_PDB_DRAWABLE, "drawable",        "Layer to stylise; an Impasto layer is re-rendered in place" },
+  { GIMP_PDB_STRING,   "model",           "Installed style model name (models/fetch --list), or the path of a model" },
+  { GIMP_PDB_FLOAT,    "strength",        "Blend with the original: 0 keeps it, 1 is the full style (default 1)" },
+  { GIMP_PDB_INT32,    "preserve-colors", "Colours { STYLE (0), LUMINANCE-TRANSFER (1), MATCH-STYLE-COLOURS (2) }" },
+  { GIMP_PDB_FLOAT,    "scale",           "Processing scale: below 1 gives larger brush strokes and runs faster (0.05..4, default 1)" },
+  { GIMP_PDB_INT32,    "tile-size",       "Tile side in pixels for large images, 0 for automatic (0..8192)" },
+  { GIMP_PDB_INT32,    "threads",         "Processor threads, 0 for every core (0..256)" },
+};
+
 static const GimpParamDef rerender_args[] =
 {
   { GIMP_PDB_INT32,    "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }" },
@@ -80,6 +94,20 @@ query (void)
                           G_N_ELEMENTS (gatys_args), G_N_ELEMENTS (result_values),
                           gatys_args, result_values);
   gimp_plugin_menu_register (PROC_GATYS, "<Image>/Filters/Artistic");
+
+  gimp_install_procedure (PROC_MODEL,
+                          N_("Repaint the layer with a pretrained style model (fast neural style transfer)"),
+                          "Stylises the layer in one pass with a pretrained feed-forward model (install models "
+                          "with models/fetch). Large images are processed in tiles. The result is added as a new "
+                          "layer above the source, masked by the selection if there is one, with its settings "
+                          "stored on it so that running Impasto on that layer re-renders it.",
+                          "Impasto authors", "Impasto authors", "2026",
+                          N_("_Pretrained Style..."),
+                          "RGB*, GRAY*",
+                          GIMP_PLUGIN,
+                          G_N_ELEMENTS (model_args), G_N_ELEMENTS (result_values),
+                          model_args, result_values);
+  gimp_plugin_menu_register (PROC_MODEL, "<Image>/Filters/Artistic");
 
   gimp_install_procedure (PROC_RERENDER,
                           N_("Re-render an Impasto layer with its stored settings"),
@@ -117,6 +145,19 @@ settings_from_args (const GimpParam *p, ImpastoSettings *s)
   s->threads         = p[22].data.d_int32;
 }
 
+static void
+settings_from_model_args (const GimpParam *p, ImpastoSettings *s)
+{
+  impasto_settings_init (s);
+  s->method = IMPASTO_METHOD_MODEL;
+  g_strlcpy (s->model, p[3].data.d_string ? p[3].data.d_string : "", sizeof (s->model));
+  s->strength        = p[4].data.d_float;
+  s->preserve_colors = p[5].data.d_int32;
+  s->scale           = p[6].data.d_float;
+  s->tile_size       = p[7].data.d_int32;
+  s->threads         = p[8].data.d_int32;
+}
+
 static gboolean
 check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **error)
 {
@@ -132,6 +173,8 @@ check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **
                            _("Impasto works on RGB and grayscale images; convert indexed images first (Image ▸ Mode)."));
       return FALSE;
     }
+  if (s->method == IMPASTO_METHOD_MODEL)
+    return impasto_settings_validate (s, error);
   if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
     {
       g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
@@ -171,7 +214,7 @@ stylise (gint32 image, gint32 drawable, const ImpastoSettings *s, const gchar *s
     return -1;
 
   gimp_progress_init (stage);
-  result = impasto_render_gatys (source, s, error);
+  result = impasto_render (source, s, error);
   if (!result)
     return -1;
   impasto_links_for (image, source, s->style_drawable, &links);
@@ -229,11 +272,16 @@ run (const gchar      *name,
     }
   else if (run_mode == GIMP_RUN_NONINTERACTIVE)
     {
-      if (nparams != G_N_ELEMENTS (gatys_args))
+      gboolean model = !strcmp (name, PROC_MODEL);
+
+      if (nparams != (gint) (model ? G_N_ELEMENTS (model_args) : G_N_ELEMENTS (gatys_args)))
         status = GIMP_PDB_CALLING_ERROR;
       else
         {
-          settings_from_args (params, &s);
+          if (model)
+            settings_from_model_args (params, &s);
+          else
+            settings_from_args (params, &s);
           layer = stylise (image, drawable, &s, _("Style transfer"), &error);
         }
     }
@@ -244,7 +292,9 @@ run (const gchar      *name,
       if (!impasto_read_layer_settings (drawable, &s, &links, &error) && !error)
         {
           impasto_settings_init (&s);
-          gimp_get_data (PROC_GATYS, &s);
+          if (!strcmp (name, PROC_MODEL))
+            s.method = IMPASTO_METHOD_MODEL;
+          gimp_get_data (name, &s);
         }
       else if (!error)
         impasto_resolve_links (image, &links, &drawable, &s.style_drawable, &error);
@@ -263,7 +313,7 @@ run (const gchar      *name,
     {
       values[1].data.d_layer = layer;
       if (strcmp (name, PROC_RERENDER))
-        gimp_set_data (PROC_GATYS, &s, sizeof (s));
+        gimp_set_data (s.method == IMPASTO_METHOD_MODEL ? PROC_MODEL : PROC_GATYS, &s, sizeof (s));
       if (run_mode != GIMP_RUN_NONINTERACTIVE)
         gimp_displays_flush ();
     }

@@ -25,12 +25,13 @@ static void
 on_op_warning (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
 {
   RunLog      *log    = data;
-  const gchar *prefix = "impasto:gatys: ";
+  const gchar *colon = strstr (message, ": ");
 
   if (level & G_LOG_LEVEL_WARNING)
     {
+      /* "impasto:gatys: <message>" -> "<message>" */
       if (!log->message)
-        log->message = g_strdup (g_str_has_prefix (message, prefix) ? message + strlen (prefix) : message);
+        log->message = g_strdup (g_str_has_prefix (message, "impasto:") && colon ? colon + 2 : message);
     }
   else
     {
@@ -38,49 +39,65 @@ on_op_warning (const gchar *domain, GLogLevelFlags level, const gchar *message, 
     }
 }
 
-GeglBuffer *
-impasto_render_gatys (gint32 source, const ImpastoSettings *s, GError **error)
+/* The operation node for the settings' method, its inputs still unlinked. */
+static GeglNode *
+make_operation (GeglNode *graph, const ImpastoSettings *s)
 {
+  if (s->method == IMPASTO_METHOD_MODEL)
+    return gegl_node_new_child (graph, "operation", "impasto:feedforward",
+                                "model",           s->model,
+                                "strength",        s->strength,
+                                "preserve-colors", s->preserve_colors,
+                                "scale",           s->scale,
+                                "tile-size",       s->tile_size,
+                                "threads",         s->threads,
+                                NULL);
+  return gegl_node_new_child (graph, "operation", "impasto:gatys",
+                              "style-path",      s->style_files,
+                              "style-weights",   s->style_weights,
+                              "content-weight",  s->content_weight,
+                              "style-weight",    s->style_weight,
+                              "tv-weight",       s->tv_weight,
+                              "style-scale",     s->style_scale,
+                              "iterations",      s->iterations,
+                              "size",            s->size,
+                              "preserve-colors", s->preserve_colors,
+                              "network",         s->network,
+                              "optimizer",       s->optimizer,
+                              "learning-rate",   s->learning_rate,
+                              "init",            s->init,
+                              "multiscale",      s->multiscale,
+                              "pooling",         s->pooling,
+                              "content-layers",  s->content_layers,
+                              "style-layers",    s->style_layers,
+                              "seed",            s->seed,
+                              "threads",         s->threads,
+                              NULL);
+}
+
+GeglBuffer *
+impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
+{
+  const gchar  *op_name = s->method == IMPASTO_METHOD_MODEL ? "impasto:feedforward" : "impasto:gatys";
   GeglBuffer   *input, *style = NULL, *result;
   GeglNode     *graph, *src, *op;
   GeglRectangle extent;
   RunLog        log = { NULL };
   guint         handler;
 
-  if (!gegl_has_operation ("impasto:gatys"))
+  if (!gegl_has_operation (op_name))
     {
-      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0,
-                           _("The GEGL operation impasto:gatys is not installed; reinstall Impasto."));
+      g_set_error (error, IMPASTO_RENDER_ERROR, 0,
+                   _("The GEGL operation %s is not installed; reinstall Impasto."), op_name);
       return NULL;
     }
   input  = gimp_drawable_get_buffer (source);
   extent = *gegl_buffer_get_extent (input);
   graph  = gegl_node_new ();
   src    = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
-  op     = gegl_node_new_child (graph, "operation", "impasto:gatys", NULL);
-  gegl_node_set (op,
-                 "style-path",      s->style_files,
-                 "style-weights",   s->style_weights,
-                 "content-weight",  s->content_weight,
-                 "style-weight",    s->style_weight,
-                 "tv-weight",       s->tv_weight,
-                 "style-scale",     s->style_scale,
-                 "iterations",      s->iterations,
-                 "size",            s->size,
-                 "preserve-colors", s->preserve_colors,
-                 "network",         s->network,
-                 "optimizer",       s->optimizer,
-                 "learning-rate",   s->learning_rate,
-                 "init",            s->init,
-                 "multiscale",      s->multiscale,
-                 "pooling",         s->pooling,
-                 "content-layers",  s->content_layers,
-                 "style-layers",    s->style_layers,
-                 "seed",            s->seed,
-                 "threads",         s->threads,
-                 NULL);
+  op     = make_operation (graph, s);
   gegl_node_link (src, op);
-  if (s->style_drawable > 0)
+  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable > 0)
     {
       GeglNode *aux;
 
@@ -142,7 +159,9 @@ style_label (const ImpastoSettings *s)
   gint    n     = (s->style_drawable > 0) + (gint) g_strv_length (files);
   gchar  *label;
 
-  if (n > 1)
+  if (s->method == IMPASTO_METHOD_MODEL)
+    label = g_path_get_basename (s->model);
+  else if (n > 1)
     label = g_strdup_printf (_("%d styles"), n);
   else if (s->style_drawable > 0)
     {
@@ -244,7 +263,7 @@ impasto_links_for (gint32 image, gint32 source, gint32 style_drawable, ImpastoLi
 {
   memset (links, 0, sizeof (*links));
   links->source_tattoo = gimp_item_get_tattoo (source);
-  if (style_drawable > 0)
+  if (style_drawable > 0 && gimp_item_is_valid (style_drawable))
     {
       gint32 style_image = gimp_item_get_image (style_drawable);
 

@@ -12,11 +12,12 @@
 
 G_BEGIN_DECLS
 
-/* Stylises `source` into a new buffer of its size (origin 0, 0). Shows
- * progress in GIMP. NULL with a translated *error on failure. */
-GeglBuffer *impasto_render_gatys (gint32                 source,
-                                  const ImpastoSettings *settings,
-                                  GError               **error);
+/* Stylises `source` with the settings' method into a new buffer of its
+ * size (origin 0, 0). Shows progress in GIMP. NULL with a translated
+ * *error on failure. */
+GeglBuffer *impasto_render (gint32                 source,
+                            const ImpastoSettings *settings,
+                            GError               **error);
 
 /* Adds `result` as a new layer directly above `source`, masked by the
  * selection if there is one, with the settings stored on it. */

@@ -20,6 +20,9 @@ impasto_settings_init (ImpastoSettings *s)
   s->size            = 384;
   s->network         = IMPASTO_NETWORK_DARKNET_TINY;
   s->learning_rate   = 0.02;
+  g_strlcpy (s->model, "wave", sizeof (s->model));
+  s->strength        = 1.0;
+  s->scale           = 1.0;
 }
 
 const gchar *
@@ -53,7 +56,21 @@ check_int (gint value, gint min, gint max, const gchar *name, GError **error)
 gboolean
 impasto_settings_validate (const ImpastoSettings *s, GError **error)
 {
-  return check_double (s->content_weight, 0.0, 1000.0,  _("The content weight"), error) &&
+  if (s->method == IMPASTO_METHOD_MODEL)
+    {
+      if (!s->model[0])
+        {
+          g_set_error_literal (error, IMPASTO_SETTINGS_ERROR, 0, _("Choose a style model."));
+          return FALSE;
+        }
+      return check_double (s->strength, 0.0, 1.0,  _("The strength"), error) &&
+             check_double (s->scale,    0.05, 4.0, _("The processing scale"), error) &&
+             check_int (s->tile_size,   0, 8192,   _("The tile size"), error) &&
+             check_int (s->preserve_colors, 0, 2,  _("The colour mode"), error) &&
+             check_int (s->threads,     0, 256,    _("The thread count"), error);
+    }
+  return check_int (s->method, 0, 1, _("The method"), error) &&
+         check_double (s->content_weight, 0.0, 1000.0,  _("The content weight"), error) &&
          check_double (s->style_weight,   0.0, 100000.0, _("The style weight"), error) &&
          check_double (s->tv_weight,      0.0, 100.0,   _("The smoothness"), error) &&
          check_double (s->style_scale,    0.05, 8.0,    _("The detail size"), error) &&
@@ -84,7 +101,11 @@ impasto_settings_serialize (const ImpastoSettings *s, const ImpastoLinks *links)
 
   g_string_append_printf (out, IMPASTO_PARASITE_NAME " %d\n", IMPASTO_PARASITE_VERSION);
   PUT_S ("impasto-version", IMPASTO_VERSION);
-  PUT_S ("method", "gatys");
+  PUT_S ("method", s->method == IMPASTO_METHOD_MODEL ? "model" : "gatys");
+  PUT_S ("model", s->model);
+  PUT_D ("strength", s->strength);
+  PUT_D ("scale", s->scale);
+  PUT_I ("tile-size", s->tile_size);
   g_string_append_printf (out, "source-tattoo=%u\n", links->source_tattoo);
   g_string_append_printf (out, "style-tattoo=%u\n", links->style_tattoo);
   PUT_S ("style-image", links->style_image);
@@ -184,7 +205,12 @@ impasto_settings_parse (const gchar     *text,
 #define D(name, field) else if (!strcmp (key, name)) ok = parse_double (value, &d) && ((s->field = d), TRUE)
 #define I(name, field, lo, hi) else if (!strcmp (key, name)) ok = parse_int (value, lo, hi, &v) && ((s->field = (gint) v), TRUE)
 #define S(name, dest) else if (!strcmp (key, name)) ok = copy_string (value, dest, sizeof (dest))
-      if (!strcmp (key, "network"))
+      if (!strcmp (key, "method"))
+        {
+          ok = !strcmp (value, "gatys") || !strcmp (value, "model");
+          s->method = !strcmp (value, "model") ? IMPASTO_METHOD_MODEL : IMPASTO_METHOD_GATYS;
+        }
+      else if (!strcmp (key, "network"))
         {
           gint n;
           ok = FALSE;
@@ -200,6 +226,10 @@ impasto_settings_parse (const gchar     *text,
       else if (!strcmp (key, "style-tattoo"))
         ok = parse_int (value, 0, G_MAXUINT32, &v) && ((links->style_tattoo = (guint) v), TRUE);
       S ("style-image", links->style_image);
+      S ("model", s->model);
+      D ("strength", strength);
+      D ("scale", scale);
+      I ("tile-size", tile_size, G_MININT, G_MAXINT);
       S ("style-files", s->style_files);
       S ("style-weights", s->style_weights);
       D ("content-weight", content_weight);

@@ -13,10 +13,18 @@ G_BEGIN_DECLS
 #define IMPASTO_PARASITE_VERSION 1
 
 enum { IMPASTO_NETWORK_DARKNET_TINY, IMPASTO_NETWORK_VGG19, IMPASTO_NETWORK_RANDOM, IMPASTO_N_NETWORKS };
+enum { IMPASTO_METHOD_GATYS, IMPASTO_METHOD_MODEL };
 
 /* Fixed-size, pointer-free: stored as is with gimp_set_data(). */
 typedef struct
 {
+  gint    method;                  /* IMPASTO_METHOD_*: optimise (Gatys) or a pretrained model */
+  /* Pretrained model */
+  gchar   model[512];              /* installed model name or path */
+  gdouble strength;                /* 0..1, blend with the original */
+  gdouble scale;                   /* processing scale 0.05..4 */
+  gint    tile_size;               /* 0: automatic */
+  /* Gatys */
   gint32  style_drawable;          /* -1: none (run time only) */
   gchar   style_files[4096];       /* paths separated by G_SEARCHPATH_SEPARATOR */
   gchar   style_weights[256];      /* "1,0.5": one per style, drawable first */
@@ -26,7 +34,7 @@ typedef struct
   gdouble style_scale;
   gint    iterations;
   gint    size;
-  gint    preserve_colors;         /* 0 none, 1 luminance, 2 histogram */
+  gint    preserve_colors;         /* 0 none, 1 luminance, 2 histogram (both methods) */
   gint    network;                 /* IMPASTO_NETWORK_* */
   gint    optimizer;               /* 0 L-BFGS, 1 Adam */
   gdouble learning_rate;
@@ -36,7 +44,7 @@ typedef struct
   gchar   content_layers[256];
   gchar   style_layers[512];
   gint    seed;
-  gint    threads;                 /* 0: every core */
+  gint    threads;                 /* 0: every core (both methods) */
 } ImpastoSettings;
 
 /* Where the inputs of a result layer came from, for re-rendering. */

@@ -2,7 +2,7 @@
 ; results.txt and PNG exports in the work folder; test_gimp.py checks them.
 ; Small images and few iterations keep it fast.
 
-(define (impasto-test-run work style)
+(define (impasto-test-run work style model)
   (let* ((out (open-output-file (string-append work "/results.txt")))
          (say (lambda parts (for-each (lambda (p) (display p out)) parts) (newline out)))
          (export (lambda (image layer name)
@@ -106,6 +106,26 @@
           (say "xcf-parasite " (if (null? (car (gimp-item-get-parasite top "impasto-settings"))) "missing" "present"))
           (say "xcf-rerender " (if (catch #f (plug-in-impasto-rerender RUN-NONINTERACTIVE loaded top)) "ok" "error"))
           (say "xcf-rerender-layers " (car (gimp-image-get-layers loaded))))))
+
+    ; 10. A pretrained model (skipped when no model is available).
+    (if (not (string=? model ""))
+        (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE (string-append work "/content.png") "content.png")))
+               (source (car (gimp-image-get-active-layer image)))
+               (result (car (plug-in-impasto-model RUN-NONINTERACTIVE image source model 1.0 0 1.0 0 2))))
+          (say "model-layers " (car (gimp-image-get-layers image)))
+          (say "model-name " (car (gimp-item-get-name result)))
+          (export image source "model-source-after")
+          (export image result "model-result")
+          (let ((p (open-output-file (string-append work "/parasite-model.txt"))))
+            (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
+            (close-output-port p))
+          ; Re-render in place with another strength, then with the stored settings.
+          (say "model-rerender-layer " (= result (car (plug-in-impasto-model RUN-NONINTERACTIVE image result model 0.5 0 1.0 0 2))))
+          (export image result "model-result-half")
+          (say "model-rerender-proc " (= result (car (plug-in-impasto-rerender RUN-NONINTERACTIVE image result))))
+          (say "model-final-layers " (car (gimp-image-get-layers image)))
+          (say "model-missing " (if (catch #f (plug-in-impasto-model RUN-NONINTERACTIVE image source "no-such-model" 1.0 0 1.0 0 2)) "accepted" "error"))
+          (say "model-bad-strength " (if (catch #f (plug-in-impasto-model RUN-NONINTERACTIVE image source model 1.5 0 1.0 0 2)) "accepted" "error"))))
 
     (say "done")
     (close-output-port out)))

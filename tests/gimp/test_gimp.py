@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, ImageStat
 BUILD, SOURCE, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
 del sys.argv[1:4]
 HERE = os.path.dirname(os.path.abspath(__file__))
+WAVE = os.path.join(SHARED, "models", "fast-style-ml5", "wave")
 
 
 def run_gimp(profile, *batch):
@@ -49,8 +50,9 @@ class GimpBatch(unittest.TestCase):
         Image.open(os.path.join(SOURCE, "data", "sample", "mosaic-style.png")).resize((64, 64)).save(
             os.path.join(cls.work, "style.png"))
         script = os.path.join(HERE, "impasto-tests.scm")
-        cls.gimp = run_gimp(cls.profile, '(begin (load "%s") (impasto-test-run "%s" "%s"))'
-                            % (script, cls.work, os.path.join(cls.work, "style.png")))
+        model = WAVE if os.path.isdir(WAVE) else ""
+        cls.gimp = run_gimp(cls.profile, '(begin (load "%s") (impasto-test-run "%s" "%s" "%s"))'
+                            % (script, cls.work, os.path.join(cls.work, "style.png"), model))
         print(cls.gimp.stdout, cls.gimp.stderr)
         cls.results = {}
         path = os.path.join(cls.work, "results.txt")
@@ -138,6 +140,26 @@ class GimpBatch(unittest.TestCase):
         self.assertEqual(self.r("xcf-rerender"), "ok")
         self.assertEqual(self.r("xcf-rerender-layers"), "2")
 
+    @unittest.skipUnless(os.path.isdir(WAVE), "../shared is absent: no pretrained model")
+    def test_pretrained_model_layer(self):
+        self.assertEqual(self.r("model-layers"), "2")
+        self.assertEqual(self.r("model-name"), "Background (Impasto: wave)")
+        text = open(os.path.join(self.work, "parasite-model.txt")).read()
+        self.assertIn("method=model\n", text)
+        self.assertIn("model=" + WAVE + "\n", text)
+        before = os.path.join(self.work, "source-before.png")
+        self.assertEqual(list(Image.open(before).getdata()),
+                         list(Image.open(os.path.join(self.work, "model-source-after.png")).getdata()))
+        full = mean_diff(before, os.path.join(self.work, "model-result.png"))
+        half = mean_diff(before, os.path.join(self.work, "model-result-half.png"))
+        self.assertGreater(full, 5)
+        self.assertLess(half, full * 0.7)
+        self.assertEqual(self.r("model-rerender-layer"), "#t")
+        self.assertEqual(self.r("model-rerender-proc"), "#t")
+        self.assertEqual(self.r("model-final-layers"), "2")
+        self.assertEqual(self.r("model-missing"), "error")
+        self.assertEqual(self.r("model-bad-strength"), "error")
+
     def test_grey_images_are_handled(self):
         self.assertEqual(self.r("grey"), "ok")
         self.assertEqual(self.r("grey-type"), "1")
@@ -169,6 +191,13 @@ class GimpBatchScript(unittest.TestCase):
             self.assertIn("photo1-broken.jpg: FAILED", r.stdout)
             self.assertIn("impasto-batch: 3 stylised, 1 failed", r.stdout)
             self.assertEqual(Image.open(os.path.join(out, "photo1-impasto.png")).size, (40, 60))
+            if os.path.isdir(WAVE):
+                for f in os.listdir(out):
+                    os.remove(os.path.join(out, f))
+                r = run_gimp(profile, '(script-fu-impasto-batch-model "%s/*.jpg" "%s" "%s" 1.0 1.0 0)' % (inp, WAVE, out))
+                print(r.stdout, r.stderr)
+                self.assertIn("impasto-batch: 3 stylised, 1 failed", r.stdout)
+                self.assertEqual(len(os.listdir(out)), 3)
         finally:
             shutil.rmtree(tmp)
 
