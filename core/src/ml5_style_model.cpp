@@ -3,6 +3,7 @@
 // variables. Layout (variable index order) in ../shared/README.md and below.
 #include "impasto/error.h"
 #include "impasto/style_model.h"
+#include "instance_norm.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,29 +30,6 @@ torch::Tensor tf_same_pad(const torch::Tensor& x, int64_t kernel, int64_t stride
   return F::pad(x, F::PadFuncOptions({left, right, top, bottom}));
 }
 
-// Per-layer instance-norm statistics (variance, mean), recorded on a whole
-// picture so that its tiles can be normalised alike.
-struct NormStatistics {
-  enum class Mode { Own, Record, Replay } mode = Mode::Own;
-  std::vector<std::pair<torch::Tensor, torch::Tensor>> layers;
-  std::size_t next = 0;
-};
-
-// Instance normalisation as TensorFlow computes it: biased variance, eps 1e-3.
-torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& shift, const torch::Tensor& scale,
-                            NormStatistics& stats) {
-  std::pair<torch::Tensor, torch::Tensor> var_mean;
-  if (stats.mode == NormStatistics::Mode::Replay) {
-    var_mean = stats.layers.at(stats.next++);
-  } else {
-    auto vm = torch::var_mean(x, {2, 3}, /*unbiased=*/false, /*keepdim=*/true);
-    var_mean = {std::get<0>(vm), std::get<1>(vm)};
-    if (stats.mode == NormStatistics::Mode::Record) stats.layers.push_back(var_mean);
-  }
-  auto normalized = (x - var_mean.second) / torch::sqrt(var_mean.first + 1e-3);
-  return normalized * scale.view({1, -1, 1, 1}) + shift.view({1, -1, 1, 1});
-}
-
 class Ml5TransformerNetImpl : public torch::nn::Module {
  public:
   explicit Ml5TransformerNetImpl(std::vector<torch::Tensor> vars) {
@@ -67,7 +45,7 @@ class Ml5TransformerNetImpl : public torch::nn::Module {
     auto conv = [&](const torch::Tensor& in, int64_t stride, bool relu) {
       const auto& w = v_[i];
       auto y = F::conv2d(tf_same_pad(in, w.size(2), stride), w, F::Conv2dFuncOptions().stride(stride));
-      y = instance_norm(y, v_[i + 1], v_[i + 2], statistics);
+      y = instance_norm(y, v_[i + 2], v_[i + 1], 1e-3, statistics);
       i += 3;
       return relu ? torch::relu(y) : y;
     };
@@ -77,7 +55,7 @@ class Ml5TransformerNetImpl : public torch::nn::Module {
       // cropped to twice the input size (the padding TF adds goes after).
       auto y = F::conv_transpose2d(in, w, F::ConvTranspose2dFuncOptions().stride(2));
       y = y.narrow(2, 0, in.size(2) * 2).narrow(3, 0, in.size(3) * 2);
-      y = instance_norm(y, v_[i + 1], v_[i + 2], statistics);
+      y = instance_norm(y, v_[i + 2], v_[i + 1], 1e-3, statistics);
       i += 3;
       return torch::relu(y);
     };
@@ -207,6 +185,10 @@ std::unique_ptr<StyleModel> load_ml5_style_model(const std::string& folder) {
 std::unique_ptr<StyleModel> load_style_model(const std::string& path) {
   std::ifstream manifest(path + "/manifest.json");
   if (manifest) return load_ml5_style_model(path);
+  std::ifstream file(path, std::ios::binary);
+  char magic[2] = {0, 0};
+  if (file.read(magic, 2) && ((magic[0] == 'P' && magic[1] == 'K') || static_cast<unsigned char>(magic[0]) == 0x80))
+    return load_torch_style_model(path);
   throw Error("\"" + path + "\" is not a style model Impasto can read.");
 }
 

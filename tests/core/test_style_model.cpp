@@ -89,3 +89,45 @@ TEST(Ml5StyleModel, DamagedModelsAreClearErrors) {
 
   EXPECT_NE(load_error("/nonexistent-model").find("not a style model"), std::string::npos);
 }
+
+namespace {
+void expect_matches(const std::string& checkpoint, const std::string& expected_file, const std::string& format) {
+  auto model = load_style_model(test::fixture(checkpoint));
+  EXPECT_EQ(model->info().format, format);
+  auto x = test::read_raw(test::fixture("torchstyle-input.f32"), {1, 3, 64, 80});
+  auto expected = test::read_raw(test::fixture(expected_file), {1, 3, 64, 80});
+  c10::InferenceMode inference;
+  auto y = model->stylize(x);
+  ASSERT_EQ(y.sizes(), expected.sizes());
+  EXPECT_LE((y - expected).abs().max().item<double>() * 255.0, 1.0) << checkpoint;
+  // Odd sizes come out as they went in.
+  EXPECT_EQ(model->stylize(torch::rand({1, 3, 37, 51})).sizes().vec(), (std::vector<int64_t>{1, 3, 37, 51}));
+}
+}  // namespace
+
+TEST(TorchStyleModels, FastNeuralStyleTransformerNetMatchesPython) {
+  IMPASTO_REQUIRE_FIXTURES();
+  expect_matches("fns-candy-random.pth", "fns-output.f32", "fast-neural-style");
+  EXPECT_EQ(load_style_model(test::fixture("fns-candy-random.pth"))->info().name, "fns-candy-random");
+}
+
+TEST(TorchStyleModels, OldCheckpointsWithRunningStatisticsLoad) {
+  IMPASTO_REQUIRE_FIXTURES();
+  expect_matches("fns-mosaic-old.pth", "fns-output.f32", "fast-neural-style");
+}
+
+TEST(TorchStyleModels, CycleGanGeneratorMatchesPython) {
+  IMPASTO_REQUIRE_FIXTURES();
+  expect_matches("style_monet_random.pth", "cyclegan-output.f32", "cyclegan");
+}
+
+TEST(TorchStyleModels, OtherCheckpointsAreRefused) {
+  IMPASTO_REQUIRE_FIXTURES();
+  try {
+    load_style_model(test::fixture("vgg19-random.pth"));
+    FAIL() << "a VGG-19 checkpoint was taken for a style model";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not a style model Impasto knows"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_style_model(test::fixture("hostile.pth")), Error);
+}

@@ -60,6 +60,35 @@ def main(out_dir, shared_models):
         darknet_reference(shared_models, out_dir)
     if os.path.exists(os.path.join(shared_models, "fast-style-ml5", "wave", "manifest.json")):
         ml5_reference(shared_models, out_dir)
+    torch_style_references(out_dir)
+
+
+def torch_style_references(out_dir):
+    """Random-weight checkpoints in the exact key layouts, and their outputs."""
+    import reference_torch_styles as ref
+    gen = torch.Generator().manual_seed(21)
+    torch.manual_seed(21)
+    x = torch.rand(1, 3, 64, 80, generator=gen)
+    save_raw(os.path.join(out_dir, "torchstyle-input.f32"), x)
+
+    net = ref.TransformerNet().eval()
+    ref.randomise_norms(net, gen)
+    state = net.state_dict()
+    torch.save(state, os.path.join(out_dir, "fns-candy-random.pth"))
+    # An old checkpoint: legacy format, with the unused running statistics.
+    old = collections.OrderedDict(state)
+    for k in [k for k in state if k.endswith(".weight") and ".in" in "." + k and "conv" not in k]:
+        prefix = k[: -len(".weight")]
+        old[prefix + ".running_mean"] = torch.zeros_like(state[k])
+        old[prefix + ".running_var"] = torch.ones_like(state[k])
+    torch.save(old, os.path.join(out_dir, "fns-mosaic-old.pth"), _use_new_zipfile_serialization=False)
+    with torch.no_grad():
+        save_raw(os.path.join(out_dir, "fns-output.f32"), net(x * 255).clamp(0, 255) / 255)
+
+    gan = ref.resnet_generator().eval()
+    torch.save(gan.state_dict(), os.path.join(out_dir, "style_monet_random.pth"))
+    with torch.no_grad():
+        save_raw(os.path.join(out_dir, "cyclegan-output.f32"), (gan.model(x * 2 - 1) + 1) / 2)
 
 
 def ml5_reference(shared_models, out_dir):

@@ -9,7 +9,7 @@
 namespace impasto {
 
 struct StyleModelInfo {
-  std::string format;  // "ml5" (Engstrom fast-style, TensorFlow checkpoint), ...
+  std::string format;  // "ml5", "fast-neural-style", "cyclegan"
   std::string name;    // from the folder or file name
 };
 
@@ -36,5 +36,7 @@ std::unique_ptr<StyleModel> load_style_model(const std::string& path);
 
 // The individual formats, public for tests.
 std::unique_ptr<StyleModel> load_ml5_style_model(const std::string& folder);
+// fast_neural_style TransformerNet or CycleGAN ResNet generator state dicts.
+std::unique_ptr<StyleModel> load_torch_style_model(const std::string& file);
 
 }  // namespace impasto

@@ -1,0 +1,206 @@
+// Feed-forward style models saved as PyTorch state dicts, read with the
+// restricted checkpoint reader (no code from the file runs):
+//  - pytorch/examples fast_neural_style TransformerNet (candy, mosaic, ...),
+//  - CycleGAN ResNet generators with 9 blocks (style_monet, ...).
+#include "impasto/error.h"
+#include "impasto/style_model.h"
+#include "impasto/torch_checkpoint.h"
+#include "instance_norm.h"
+
+#include <regex>
+
+namespace impasto {
+namespace {
+
+namespace F = torch::nn::functional;
+using State = std::map<std::string, torch::Tensor>;
+
+const torch::Tensor& need(const State& s, const std::string& key, const std::string& file) {
+  auto it = s.find(key);
+  if (it == s.end()) throw Error("The model \"" + file + "\" has no \"" + key + "\"; it is not a complete checkpoint.");
+  return it->second;
+}
+
+// Keeps the weights as buffers; forward() reads them by name.
+class StateModuleImpl : public torch::nn::Module {
+ public:
+  StateModuleImpl(const State& state, const std::string& file) {
+    for (const auto& [k, v] : state) {
+      if (!torch::isfinite(v).all().item<bool>())
+        throw Error("The weight \"" + k + "\" in \"" + file + "\" contains NaN or infinite values.");
+      std::string name = k;
+      std::replace(name.begin(), name.end(), '.', '_');
+      w_[k] = register_buffer(name, v.to(torch::kFloat).contiguous());
+    }
+  }
+  const torch::Tensor& operator[](const std::string& k) const { return w_.at(k); }
+  void refresh() {  // after to(device), buffers were replaced
+    for (auto& [k, v] : w_) {
+      std::string name = k;
+      std::replace(name.begin(), name.end(), '.', '_');
+      v = named_buffers()[name];
+    }
+  }
+  NormStatistics statistics;
+
+ private:
+  std::map<std::string, torch::Tensor> w_;
+};
+TORCH_MODULE(StateModule);
+
+torch::Tensor reflect_conv(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, int64_t stride) {
+  const int64_t pad = w.size(2) / 2;
+  auto options = F::PadFuncOptions({pad, pad, pad, pad});
+  // Reflection needs more pixels than it adds; tiny inputs replicate instead.
+  if (pad < x.size(2) && pad < x.size(3)) options.mode(torch::kReflect); else options.mode(torch::kReplicate);
+  return F::conv2d(F::pad(x, options), w, F::Conv2dFuncOptions().stride(stride).bias(b));
+}
+
+// Models whose every layer keeps or halves the size need a multiple of
+// `multiple`; pad by mirroring and crop back.
+torch::Tensor padded_run(const torch::Tensor& image, int64_t multiple,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& run) {
+  const int64_t h = image.size(2), w = image.size(3);
+  const int64_t ph = (multiple - h % multiple) % multiple, pw = (multiple - w % multiple) % multiple;
+  if (ph == 0 && pw == 0) return run(image);
+  auto options = F::PadFuncOptions({0, pw, 0, ph});
+  if (ph < h && pw < w) options.mode(torch::kReflect); else options.mode(torch::kReplicate);
+  return run(F::pad(image, options)).narrow(2, 0, h).narrow(3, 0, w);
+}
+
+class StateStyleModel : public StyleModel {
+ public:
+  StateStyleModel(StyleModelInfo info, StateModule weights) : info_(std::move(info)), w_(std::move(weights)) {}
+  const StyleModelInfo& info() const override { return info_; }
+  void to(torch::Device device) override {
+    w_->to(device);
+    w_->refresh();
+  }
+  void capture_statistics(const torch::Tensor& whole) override {
+    w_->statistics = NormStatistics{};
+    w_->statistics.mode = NormStatistics::Mode::Record;
+    stylize(whole);
+    w_->statistics.mode = NormStatistics::Mode::Replay;
+  }
+  void release_statistics() override { w_->statistics = NormStatistics{}; }
+
+ protected:
+  torch::Tensor in(const torch::Tensor& x, const std::string& prefix, bool affine) {
+    auto& s = w_->statistics;
+    return affine ? instance_norm(x, (*w_)[prefix + ".weight"], (*w_)[prefix + ".bias"], 1e-5, s)
+                  : instance_norm(x, {}, {}, 1e-5, s);
+  }
+  const torch::Tensor& w(const std::string& k) const { return (*w_)[k]; }
+  void start() { w_->statistics.next = 0; }
+
+ private:
+  StyleModelInfo info_;
+  StateModule w_;
+};
+
+// pytorch/examples fast_neural_style: input and output in 0..255.
+class TransformerNetModel : public StateStyleModel {
+ public:
+  using StateStyleModel::StateStyleModel;
+  torch::Tensor stylize(const torch::Tensor& image) override {
+    return padded_run(image, 4, [&](const torch::Tensor& x01) {
+      start();
+      auto conv = [&](const torch::Tensor& x, const std::string& name, int64_t stride) {
+        return reflect_conv(x, w(name + ".conv2d.weight"), w(name + ".conv2d.bias"), stride);
+      };
+      auto up = [&](const torch::Tensor& x) {
+        return F::interpolate(x, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2, 2}).mode(torch::kNearest));
+      };
+      auto y = torch::relu(in(conv(x01 * 255.0, "conv1", 1), "in1", true));
+      y = torch::relu(in(conv(y, "conv2", 2), "in2", true));
+      y = torch::relu(in(conv(y, "conv3", 2), "in3", true));
+      for (int r = 1; r <= 5; ++r) {
+        const std::string p = "res" + std::to_string(r);
+        auto h = torch::relu(in(conv(y, p + ".conv1", 1), p + ".in1", true));
+        y = y + in(conv(h, p + ".conv2", 1), p + ".in2", true);
+      }
+      y = torch::relu(in(conv(up(y), "deconv1", 1), "in4", true));
+      y = torch::relu(in(conv(up(y), "deconv2", 1), "in5", true));
+      y = conv(y, "deconv3", 1);
+      return y.clamp(0.0, 255.0) / 255.0;
+    });
+  }
+};
+
+// junyanz/pytorch-CycleGAN-and-pix2pix ResnetGenerator (9 blocks, instance
+// norm without affine parameters): input and output in [-1, 1].
+class CycleGanModel : public StateStyleModel {
+ public:
+  using StateStyleModel::StateStyleModel;
+  torch::Tensor stylize(const torch::Tensor& image) override {
+    return padded_run(image, 4, [&](const torch::Tensor& x01) {
+      start();
+      auto conv = [&](const torch::Tensor& x, int index, int64_t stride, bool reflect) {
+        const std::string k = "model." + std::to_string(index);
+        if (reflect) return reflect_conv(x, w(k + ".weight"), w(k + ".bias"), stride);
+        return F::conv2d(x, w(k + ".weight"), F::Conv2dFuncOptions().stride(stride).padding(1).bias(w(k + ".bias")));
+      };
+      auto deconv = [&](const torch::Tensor& x, int index) {
+        const std::string k = "model." + std::to_string(index);
+        return F::conv_transpose2d(x, w(k + ".weight"),
+                                   F::ConvTranspose2dFuncOptions().stride(2).padding(1).output_padding(1).bias(w(k + ".bias")));
+      };
+      auto y = torch::relu(in(conv(x01 * 2.0 - 1.0, 1, 1, true), "", false));
+      y = torch::relu(in(conv(y, 4, 2, false), "", false));
+      y = torch::relu(in(conv(y, 7, 2, false), "", false));
+      for (int b = 10; b <= 18; ++b) {
+        const std::string p = "model." + std::to_string(b) + ".conv_block.";
+        auto h = reflect_conv(y, w(p + "1.weight"), w(p + "1.bias"), 1);
+        h = torch::relu(in(h, "", false));
+        h = reflect_conv(h, w(p + "5.weight"), w(p + "5.bias"), 1);
+        y = y + in(h, "", false);
+      }
+      y = torch::relu(in(deconv(y, 19), "", false));
+      y = torch::relu(in(deconv(y, 22), "", false));
+      y = torch::tanh(conv(y, 26, 1, true));
+      return (y + 1.0) / 2.0;
+    });
+  }
+};
+
+std::string base_name(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  auto file = slash == std::string::npos ? path : path.substr(slash + 1);
+  auto dot = file.find_last_of('.');
+  return dot == std::string::npos || dot == 0 ? file : file.substr(0, dot);
+}
+
+void check_shape(const State& s, const std::string& key, std::vector<int64_t> shape, const std::string& file) {
+  if (need(s, key, file).sizes().vec() != shape)
+    throw Error("The model \"" + file + "\" has a wrong shape for \"" + key + "\".");
+}
+
+}  // namespace
+
+std::unique_ptr<StyleModel> load_torch_style_model(const std::string& file) {
+  auto state = read_torch_state_dict(file);
+  // Old fast_neural_style checkpoints carry instance-norm running statistics
+  // that the network never uses.
+  static const std::regex running(R"(.*in\d+\.running_(mean|var)$)");
+  for (auto it = state.begin(); it != state.end();)
+    it = std::regex_match(it->first, running) ? state.erase(it) : std::next(it);
+
+  if (state.count("conv1.conv2d.weight")) {
+    check_shape(state, "conv1.conv2d.weight", {32, 3, 9, 9}, file);
+    check_shape(state, "deconv3.conv2d.weight", {3, 32, 9, 9}, file);
+    for (int r = 1; r <= 5; ++r) check_shape(state, "res" + std::to_string(r) + ".conv2.conv2d.weight", {128, 128, 3, 3}, file);
+    for (const char* k : {"in1.weight", "in2.weight", "in3.weight", "in4.weight", "in5.weight"}) need(state, k, file);
+    return std::make_unique<TransformerNetModel>(StyleModelInfo{"fast-neural-style", base_name(file)},
+                                                 StateModule(state, file));
+  }
+  if (state.count("model.1.weight")) {
+    check_shape(state, "model.1.weight", {64, 3, 7, 7}, file);
+    check_shape(state, "model.19.weight", {256, 128, 3, 3}, file);
+    check_shape(state, "model.26.weight", {3, 64, 7, 7}, file);
+    for (int b = 10; b <= 18; ++b) check_shape(state, "model." + std::to_string(b) + ".conv_block.5.weight", {256, 256, 3, 3}, file);
+    return std::make_unique<CycleGanModel>(StyleModelInfo{"cyclegan", base_name(file)}, StateModule(state, file));
+  }
+  throw Error("The checkpoint \"" + file + "\" is not a style model Impasto knows (fast_neural_style TransformerNet or a CycleGAN generator).");
+}
+
+}  // namespace impasto
