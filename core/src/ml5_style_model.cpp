@@ -182,14 +182,4 @@ std::unique_ptr<StyleModel> load_ml5_style_model(const std::string& folder) {
   return std::make_unique<Ml5StyleModel>(StyleModelInfo{"ml5", folder_name(folder)}, Ml5TransformerNet(vars));
 }
 
-std::unique_ptr<StyleModel> load_style_model(const std::string& path) {
-  std::ifstream manifest(path + "/manifest.json");
-  if (manifest) return load_ml5_style_model(path);
-  std::ifstream file(path, std::ios::binary);
-  char magic[2] = {0, 0};
-  if (file.read(magic, 2) && ((magic[0] == 'P' && magic[1] == 'K') || static_cast<unsigned char>(magic[0]) == 0x80))
-    return load_torch_style_model(path);
-  throw Error("\"" + path + "\" is not a style model Impasto can read.");
-}
-
 }  // namespace impasto

@@ -121,6 +121,21 @@ TEST(TorchStyleModels, CycleGanGeneratorMatchesPython) {
   expect_matches("style_monet_random.pth", "cyclegan-output.f32", "cyclegan");
 }
 
+TEST(TorchStyleModels, TorchScriptWithSidecar) {
+  IMPASTO_REQUIRE_FIXTURES();
+  expect_matches("scripted-style.pt", "scripted-output.f32", "torchscript");
+  EXPECT_EQ(load_style_model(test::fixture("scripted-style.pt"))->info().name, "Scripted test style");
+  auto copy = fs::temp_directory_path() / "impasto-scripted-no-sidecar.pt";
+  fs::copy_file(test::fixture("scripted-style.pt"), copy, fs::copy_options::overwrite_existing);
+  try {
+    load_style_model(copy.string());
+    ADD_FAILURE() << "loaded without its description";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs its description"), std::string::npos) << e.what();
+  }
+  fs::remove(copy);
+}
+
 TEST(TorchStyleModels, OtherCheckpointsAreRefused) {
   IMPASTO_REQUIRE_FIXTURES();
   try {

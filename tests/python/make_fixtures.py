@@ -85,6 +85,14 @@ def torch_style_references(out_dir):
     with torch.no_grad():
         save_raw(os.path.join(out_dir, "fns-output.f32"), net(x * 255).clamp(0, 255) / 255)
 
+    # A TorchScript model that works in [-1, 1], with its sidecar.
+    scripted = torch.jit.script(torch.nn.Sequential(torch.nn.Conv2d(3, 3, 3, padding=1), torch.nn.Tanh()).eval())
+    scripted.save(os.path.join(out_dir, "scripted-style.pt"))
+    with open(os.path.join(out_dir, "scripted-style.json"), "w") as f:
+        json.dump({"name": "Scripted test style", "licence": "CC0", "input_range": [-1, 1]}, f)
+    with torch.no_grad():
+        save_raw(os.path.join(out_dir, "scripted-output.f32"), ((scripted(x * 2 - 1) + 1) / 2).clamp(0, 1))
+
     gan = ref.resnet_generator().eval()
     torch.save(gan.state_dict(), os.path.join(out_dir, "style_monet_random.pth"))
     with torch.no_grad():

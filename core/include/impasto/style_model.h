@@ -9,7 +9,7 @@
 namespace impasto {
 
 struct StyleModelInfo {
-  std::string format;  // "ml5", "fast-neural-style", "cyclegan"
+  std::string format;  // "ml5", "fast-neural-style", "cyclegan", "torchscript"
   std::string name;    // from the folder or file name
 };
 
@@ -38,5 +38,9 @@ std::unique_ptr<StyleModel> load_style_model(const std::string& path);
 std::unique_ptr<StyleModel> load_ml5_style_model(const std::string& folder);
 // fast_neural_style TransformerNet or CycleGAN ResNet generator state dicts.
 std::unique_ptr<StyleModel> load_torch_style_model(const std::string& file);
+// TorchScript (torch.jit.save) with a JSON sidecar of the same name:
+// {"name", "licence", "input_range": [lo, hi], "mean": [3], "std": [3],
+//  "size_multiple": n}; the model maps (x*(hi-lo)+lo - mean)/std likewise back.
+std::unique_ptr<StyleModel> load_torchscript_style_model(const std::string& file);
 
 }  // namespace impasto
