@@ -112,6 +112,17 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
   try {
     auto model = load_style_model(resolve_style_model_path(o));
     model->to(device);
+    if (model->needs_style()) {
+      if (o.style.empty()) throw Error("The model \"" + model->info().name + "\" needs a style image.");
+      if (!(o.alpha >= 0.0 && o.alpha <= 1.0)) throw Error("The style trade-off alpha must be between 0 and 1.");
+      if (o.style_size < 16 || o.style_size > 4096) throw Error("The style size must be between 16 and 4096 pixels.");
+      c10::InferenceMode inference;
+      auto style = color_channels(image_to_tensor(o.style).to(device));
+      const double f = static_cast<double>(o.style_size) / std::max(style.size(2), style.size(3));
+      model->set_style(resize(style, std::max<int64_t>(1, std::llround(style.size(2) * f)),
+                              std::max<int64_t>(1, std::llround(style.size(3) * f))),
+                       o.alpha);
+    }
     FeedForwardResult result;
     result.model = model->info().name;
 

@@ -11,6 +11,7 @@ namespace impasto {
 std::unique_ptr<StyleModel> load_style_model(const std::string& path) {
   std::ifstream manifest(path + "/manifest.json");
   if (manifest) return load_ml5_style_model(path);
+  if (std::ifstream(path + "/decoder.pth") && std::ifstream(path + "/vgg_normalised.pth")) return load_adain_style_model(path);
   std::ifstream file(path, std::ios::binary);
   char magic[2] = {0, 0};
   if (file.read(magic, 2) && magic[0] == 'P' && magic[1] == 'K') {

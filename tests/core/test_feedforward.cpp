@@ -2,6 +2,8 @@
 #include "impasto/feedforward.h"
 #include "test_support.h"
 
+#include <cstring>
+
 using namespace impasto;
 
 namespace {
@@ -123,4 +125,34 @@ TEST(FeedForward, CancelBetweenTilesAndBadOptions) {
   o = wave_options();
   o.tile_size = 5;
   expect_error(o, "tile size");
+}
+
+TEST(FeedForward, ArbitraryStyleModelTakesTheStyleImage) {
+  IMPASTO_REQUIRE_FIXTURES();
+  FeedForwardOptions o;
+  o.model = test::fixture("adain-random");
+  o.threads = 2;
+  // The fixture's pictures: random weights only respond to such busy input.
+  auto to_image = [](const torch::Tensor& t) {
+    auto hwc = t.squeeze(0).permute({1, 2, 0}).contiguous();
+    Image img(static_cast<int>(hwc.size(1)), static_cast<int>(hwc.size(0)), 3);
+    std::memcpy(img.pixels.data(), hwc.data_ptr<float>(), img.pixels.size() * sizeof(float));
+    return img;
+  };
+  auto content = to_image(test::read_raw(test::fixture("torchstyle-input.f32"), {1, 3, 64, 80}));
+  try {
+    stylize_feedforward(content, {}, o);
+    ADD_FAILURE() << "ran without a style";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs a style image"), std::string::npos) << e.what();
+  }
+  o.style = to_image(test::read_raw(test::fixture("adain-style.f32"), {1, 3, 48, 56}));
+  o.style_size = 56;
+  o.alpha = 0.7;
+  o.tile_size = 64;  // tiles share the content statistics of the whole picture
+  auto a = stylize_feedforward(content, {}, o);
+  EXPECT_EQ(a.image.width, 80);
+  o.alpha = 0.0;  // content features only
+  auto b = stylize_feedforward(content, {}, o);
+  EXPECT_GT(test::mean_abs_diff(a.image, b.image), 1e-3);  // the style is applied
 }

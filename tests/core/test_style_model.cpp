@@ -136,6 +136,24 @@ TEST(TorchStyleModels, TorchScriptWithSidecar) {
   fs::remove(copy);
 }
 
+TEST(TorchStyleModels, AdainMatchesPython) {
+  IMPASTO_REQUIRE_FIXTURES();
+  auto model = load_style_model(test::fixture("adain-random"));
+  EXPECT_EQ(model->info().format, "adain");
+  EXPECT_TRUE(model->needs_style());
+  auto x = test::read_raw(test::fixture("torchstyle-input.f32"), {1, 3, 64, 80});
+  auto style = test::read_raw(test::fixture("adain-style.f32"), {1, 3, 48, 56});
+  auto expected = test::read_raw(test::fixture("adain-output.f32"), {1, 3, 64, 80});
+  c10::InferenceMode inference;
+  EXPECT_THROW(model->stylize(x), Error);  // no style yet
+  model->set_style(style, 0.7);
+  auto y = model->stylize(x);
+  ASSERT_EQ(y.sizes(), expected.sizes());
+  EXPECT_GT(expected.std().item<double>(), 0.01);  // the reference is not a flat image
+  EXPECT_LE((y - expected).abs().max().item<double>() * 255.0, 1.0);
+  EXPECT_EQ(model->stylize(torch::rand({1, 3, 37, 51})).sizes().vec(), (std::vector<int64_t>{1, 3, 37, 51}));
+}
+
 TEST(TorchStyleModels, OtherCheckpointsAreRefused) {
   IMPASTO_REQUIRE_FIXTURES();
   try {

@@ -93,6 +93,34 @@ def torch_style_references(out_dir):
     with torch.no_grad():
         save_raw(os.path.join(out_dir, "scripted-output.f32"), ((scripted(x * 2 - 1) + 1) / 2).clamp(0, 1))
 
+    # AdaIN: pytorch-AdaIN's two files in a folder; content 64 x 80, style 48 x 56, alpha 0.7.
+    adain_dir = os.path.join(out_dir, "adain-random")
+    os.makedirs(adain_dir, exist_ok=True)
+    vgg, decoder = ref.adain_vgg().eval(), ref.adain_decoder().eval()
+    style = torch.rand(1, 3, 48, 56, generator=gen)
+    with torch.no_grad():
+        # He initialisation keeps activations alive through the 10 + 9 layers
+        # (PyTorch's default shrinks them below AdaIN's epsilon).
+        for m in list(vgg.modules()) + list(decoder.modules()):
+            if isinstance(m, torch.nn.Conv2d):
+                fan_in = m.weight[0].numel()
+                m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * (2.0 / fan_in) ** 0.5)
+                m.bias.copy_((torch.rand(m.bias.shape, generator=gen) - 0.5) * 0.2)
+    with torch.no_grad():
+        # Random weights give a nearly flat picture: rescale the last layer
+        # (the output is affine in it) so that the reference output spreads
+        # over (0, 1) and the comparison means something.
+        last = decoder[-1]
+        last.bias.zero_()
+        pre = decoder(vgg[:31](x))
+        k = 0.15 / max(pre.std().item(), 1e-8)
+        last.weight.mul_(k)
+        last.bias.fill_(0.5 - k * pre.mean().item())
+    torch.save(vgg.state_dict(), os.path.join(adain_dir, "vgg_normalised.pth"))
+    torch.save(decoder.state_dict(), os.path.join(adain_dir, "decoder.pth"))
+    save_raw(os.path.join(out_dir, "adain-style.f32"), style)
+    save_raw(os.path.join(out_dir, "adain-output.f32"), ref.adain_stylize(vgg, decoder, x, style, 0.7))
+
     gan = ref.resnet_generator().eval()
     torch.save(gan.state_dict(), os.path.join(out_dir, "style_monet_random.pth"))
     with torch.no_grad():

@@ -83,3 +83,42 @@ def randomise_norms(module, gen):
             if isinstance(m, nn.InstanceNorm2d) and m.affine:
                 m.weight.copy_(1 + 0.3 * torch.randn(m.weight.shape, generator=gen))
                 m.bias.copy_(0.3 * torch.randn(m.bias.shape, generator=gen))
+
+
+def adain_vgg():
+    """pytorch-AdaIN's normalised VGG-19 (net.vgg), up to relu5_4."""
+    def block(cin, cout):
+        return [nn.ReflectionPad2d((1, 1, 1, 1)), nn.Conv2d(cin, cout, (3, 3)), nn.ReLU()]
+    pool = lambda: nn.MaxPool2d((2, 2), (2, 2), (0, 0), ceil_mode=True)  # noqa: E731
+    layers = [nn.Conv2d(3, 3, (1, 1))] + block(3, 64) + block(64, 64) + [pool()]
+    layers += block(64, 128) + block(128, 128) + [pool()]
+    layers += block(128, 256) + block(256, 256) + block(256, 256) + block(256, 256) + [pool()]
+    layers += block(256, 512) + block(512, 512) + block(512, 512) + block(512, 512) + [pool()]
+    layers += block(512, 512) + block(512, 512) + block(512, 512) + block(512, 512)
+    return nn.Sequential(*layers)
+
+
+def adain_decoder():
+    """pytorch-AdaIN's decoder (net.decoder)."""
+    def block(cin, cout, relu=True):
+        return [nn.ReflectionPad2d((1, 1, 1, 1)), nn.Conv2d(cin, cout, (3, 3))] + ([nn.ReLU()] if relu else [])
+    up = lambda: nn.Upsample(scale_factor=2, mode="nearest")  # noqa: E731
+    layers = block(512, 256) + [up()] + block(256, 256) + block(256, 256) + block(256, 256) + block(256, 128)
+    layers += [up()] + block(128, 128) + block(128, 64) + [up()] + block(64, 64) + block(64, 3, relu=False)
+    return nn.Sequential(*layers)
+
+
+def adain_stylize(vgg, decoder, content, style, alpha):
+    encoder = vgg[:31]
+
+    def mean_std(f, eps=1e-5):
+        n, c = f.shape[:2]
+        var = f.view(n, c, -1).var(dim=2) + eps
+        return f.view(n, c, -1).mean(dim=2).view(n, c, 1, 1), var.sqrt().view(n, c, 1, 1)
+
+    with torch.no_grad():
+        cf, sf = encoder(content), encoder(style)
+        (cm, cs), (sm, ss) = mean_std(cf), mean_std(sf)
+        t = (cf - cm) / cs * ss + sm
+        t = alpha * t + (1 - alpha) * cf
+        return decoder(t).clamp(0, 1)

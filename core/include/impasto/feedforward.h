@@ -24,6 +24,11 @@ struct FeedForwardOptions {
   int tile_overlap = 64;           // blended margin between tiles
   int threads = 0;                 // 0: every core
   std::string device = "cpu";
+  // Arbitrary-style models (AdaIN) only: the style image, resized so its
+  // long side is style_size, and the content-style trade-off (0..1).
+  Image style;
+  int style_size = 512;
+  double alpha = 1.0;
 };
 
 struct FeedForwardResult {
