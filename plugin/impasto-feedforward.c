@@ -1,4 +1,6 @@
 /* impasto:feedforward — style transfer with a pretrained model, one pass.
+ * Arbitrary-style models (AdaIN) take their style on the aux pad or from
+ * style-path; other models ignore both.
  *
  * Whole-image: the model's normalisation looks at the whole picture, so
  * the op asks for all of its input; the core tiles it in bounded memory. */
@@ -38,26 +40,42 @@ property_int (tile_size, _("Tile size"), 0)
   value_range (0, 8192)
   ui_range    (0, 4096)
 
+property_file_path (style_path, _("Style image file"), "")
+  description (_("For arbitrary-style models (AdaIN): the painting whose style is used, if nothing is connected to the aux input"))
+
+property_double (alpha, _("Style amount"), 1.0)
+  description (_("For arbitrary-style models (AdaIN): 0 keeps the content's features, 1 takes the style's fully"))
+  value_range (0.0, 1.0)
+
 property_int (threads, _("Threads"), 0)
   description (_("Processor threads to use; 0 uses every core"))
   value_range (0, 256)
 
 #else
 
-#define GEGL_OP_FILTER
+#define GEGL_OP_COMPOSER
 #define GEGL_OP_BUNDLE
 #define GEGL_OP_NAME     impasto_feedforward
 #define GEGL_OP_C_SOURCE impasto-feedforward.c
 
 #include "gegl-op.h"
 #include "impasto-core-loader.h"
+#include "impasto-style-source.h"
+
+static GeglRectangle
+get_bounding_box (GeglOperation *operation)
+{
+  const GeglRectangle *in_rect = gegl_operation_source_get_bounding_box (operation, "input");
+
+  return in_rect ? *in_rect : *GEGL_RECTANGLE (0, 0, 0, 0);
+}
 
 static GeglRectangle
 get_required_for_output (GeglOperation       *operation,
                          const gchar         *input_pad,
                          const GeglRectangle *roi)
 {
-  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, "input");
+  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, input_pad);
 
   return rect ? *rect : *GEGL_RECTANGLE (0, 0, 0, 0);
 }
@@ -66,9 +84,7 @@ static GeglRectangle
 get_cached_region (GeglOperation       *operation,
                    const GeglRectangle *roi)
 {
-  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, "input");
-
-  return rect ? *rect : *GEGL_RECTANGLE (0, 0, 0, 0);
+  return get_bounding_box (operation);
 }
 
 static void
@@ -77,6 +93,7 @@ prepare (GeglOperation *operation)
   const Babl *format = babl_format ("R'G'B'A float");
 
   gegl_operation_set_format (operation, "input",  format);
+  gegl_operation_set_format (operation, "aux",    format);
   gegl_operation_set_format (operation, "output", format);
 }
 
@@ -88,23 +105,32 @@ report_progress (double fraction, double loss, void *user_data)
 }
 
 static gboolean
-stylize (GeglOperation *operation, GeglBuffer *input, const GeglRectangle *rect, gfloat *out, GError **error)
+stylize (GeglOperation *operation, GeglBuffer *input, GeglBuffer *aux, const GeglRectangle *rect, gfloat *out,
+         GError **error)
 {
   GeglProperties          *o = GEGL_PROPERTIES (operation);
   const ImpastoCore       *core;
   ImpastoFeedForwardParams params;
   gfloat                  *content;
   gchar                   *message = NULL;
+  ImpastoStyleSet         *styles = NULL;
   gint                     status;
 
   core = impasto_core_get (error);
   if (!core)
     return FALSE;
+  if ((aux && gegl_buffer_get_extent (aux)->width > 0) || (o->style_path && *o->style_path))
+    {
+      styles = impasto_style_set_new (aux, o->style_path, NULL, error);
+      if (!styles)
+        return FALSE;
+    }
   content = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
   if (!content)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                    _("Not enough memory to read a %d x %d image."), rect->width, rect->height);
+      impasto_style_set_free (styles);
       return FALSE;
     }
   gegl_buffer_get (input, rect, 1.0, babl_format ("R'G'B'A float"), content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
@@ -117,9 +143,12 @@ stylize (GeglOperation *operation, GeglBuffer *input, const GeglRectangle *rect,
   params.scale           = o->scale;
   params.tile_size       = o->tile_size;
   params.threads         = o->threads;
+  params.style           = styles ? impasto_style_set_images (styles) : NULL;  /* the first style */
+  params.alpha           = o->alpha;
   status = core->feedforward_run (&params, content, rect->width, rect->height, NULL, out,
                                   report_progress, operation, &message);
   g_free (content);
+  impasto_style_set_free (styles);
   if (status != 0)
     {
       g_set_error_literal (error, G_IO_ERROR, status > 0 ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
@@ -133,6 +162,7 @@ stylize (GeglOperation *operation, GeglBuffer *input, const GeglRectangle *rect,
 static gboolean
 process (GeglOperation       *operation,
          GeglBuffer          *input,
+         GeglBuffer          *aux,
          GeglBuffer          *output,
          const GeglRectangle *result,
          gint                 level)
@@ -144,7 +174,7 @@ process (GeglOperation       *operation,
   if (!rect || gegl_rectangle_is_empty (rect))
     return TRUE;
   out = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
-  if (out && stylize (operation, input, rect, out, &error))
+  if (out && stylize (operation, input, aux, rect, out, &error))
     {
       gegl_buffer_set (output, rect, 0, babl_format ("R'G'B'A float"), out, GEGL_AUTO_ROWSTRIDE);
     }
@@ -162,14 +192,15 @@ process (GeglOperation       *operation,
 static void
 gegl_op_class_init (GeglOpClass *klass)
 {
-  GeglOperationClass       *operation_class = GEGL_OPERATION_CLASS (klass);
-  GeglOperationFilterClass *filter_class    = GEGL_OPERATION_FILTER_CLASS (klass);
+  GeglOperationClass         *operation_class = GEGL_OPERATION_CLASS (klass);
+  GeglOperationComposerClass *composer_class  = GEGL_OPERATION_COMPOSER_CLASS (klass);
 
   operation_class->prepare                 = prepare;
+  operation_class->get_bounding_box        = get_bounding_box;
   operation_class->get_required_for_output = get_required_for_output;
   operation_class->get_cached_region       = get_cached_region;
   operation_class->threaded                = FALSE;
-  filter_class->process                    = process;
+  composer_class->process                  = process;
 
   gegl_operation_class_set_keys (operation_class,
     "name",        "impasto:feedforward",

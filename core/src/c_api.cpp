@@ -173,6 +173,7 @@ void impasto_feedforward_params_init(ImpastoFeedForwardParams* params) {
   params->scale = d.scale;
   params->tile_size = d.tile_size;
   params->threads = d.threads;
+  params->alpha = d.alpha;
 }
 
 int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float* content_rgba, int width, int height,
@@ -193,6 +194,8 @@ int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float*
     o.tile_size = params->tile_size;
     o.threads = params->threads;
     if (params->device && *params->device) o.device = params->device;
+    if (params->style) o.style = rgba_image(params->style->rgba, params->style->width, params->style->height);
+    o.alpha = params->alpha;
     auto result = impasto::stylize_feedforward(rgba_image(content_rgba, width, height), mask_image(mask, width, height),
                                                o, progress_callback(progress, user_data));
     std::memcpy(out_rgba, result.image.pixels.data(), result.image.pixels.size() * sizeof(float));

@@ -60,7 +60,7 @@
 (define (script-fu-impasto-batch-model pattern model out-dir strength scale preserve-colors)
   (impasto-batch-run pattern out-dir
     (lambda (image source)
-      (car (plug-in-impasto-model RUN-NONINTERACTIVE image source model strength preserve-colors scale 0 0)))))
+      (car (plug-in-impasto-model RUN-NONINTERACTIVE image source model strength preserve-colors scale 0 0 -1 "" 1.0)))))
 
 (script-fu-register "script-fu-impasto-batch"
   "Impasto batch style transfer"

@@ -60,6 +60,9 @@ static const GimpParamDef model_args[] =
   { GIMP_PDB_FLOAT,    "scale",           "Processing scale: below 1 gives larger brush strokes and runs faster (0.05..4, default 1)" },
   { GIMP_PDB_INT32,    "tile-size",       "Tile side in pixels for large images, 0 for automatic (0..8192)" },
   { GIMP_PDB_INT32,    "threads",         "Processor threads, 0 for every core (0..256)" },
+  { GIMP_PDB_DRAWABLE, "style-drawable",  "Arbitrary-style models (AdaIN) only: style layer of any open image, or -1" },
+  { GIMP_PDB_STRING,   "style-file",      "Arbitrary-style models (AdaIN) only: style image file, or \"\"" },
+  { GIMP_PDB_FLOAT,    "alpha",           "Arbitrary-style models (AdaIN) only: style amount, 0 content .. 1 full style (default 1)" },
 };
 
 static const GimpParamDef rerender_args[] =
@@ -156,6 +159,9 @@ settings_from_model_args (const GimpParam *p, ImpastoSettings *s)
   s->scale           = p[6].data.d_float;
   s->tile_size       = p[7].data.d_int32;
   s->threads         = p[8].data.d_int32;
+  s->style_drawable  = p[9].data.d_drawable;
+  g_strlcpy (s->style_files, p[10].data.d_string ? p[10].data.d_string : "", sizeof (s->style_files));
+  s->alpha           = p[11].data.d_float;
 }
 
 static gboolean
@@ -173,14 +179,12 @@ check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **
                            _("Impasto works on RGB and grayscale images; convert indexed images first (Image ▸ Mode)."));
       return FALSE;
     }
-  if (s->method == IMPASTO_METHOD_MODEL)
-    return impasto_settings_validate (s, error);
   if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
     {
       g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
       return FALSE;
     }
-  if (s->style_drawable <= 0 && !s->style_files[0])
+  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_files[0])
     {
       g_set_error_literal (error, G_FILE_ERROR, 0, _("Choose a style: a style layer or a style image file."));
       return FALSE;

@@ -51,6 +51,8 @@ make_operation (GeglNode *graph, const ImpastoSettings *s)
                                 "scale",           s->scale,
                                 "tile-size",       s->tile_size,
                                 "threads",         s->threads,
+                                "style-path",      s->style_files,
+                                "alpha",           s->alpha,
                                 NULL);
   return gegl_node_new_child (graph, "operation", "impasto:gatys",
                               "style-path",      s->style_files,
@@ -97,7 +99,7 @@ impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
   src    = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
   op     = make_operation (graph, s);
   gegl_node_link (src, op);
-  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable > 0)
+  if (s->style_drawable > 0)
     {
       GeglNode *aux;
 

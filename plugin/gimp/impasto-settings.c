@@ -23,6 +23,7 @@ impasto_settings_init (ImpastoSettings *s)
   g_strlcpy (s->model, "wave", sizeof (s->model));
   s->strength        = 1.0;
   s->scale           = 1.0;
+  s->alpha           = 1.0;
 }
 
 const gchar *
@@ -65,6 +66,7 @@ impasto_settings_validate (const ImpastoSettings *s, GError **error)
         }
       return check_double (s->strength, 0.0, 1.0,  _("The strength"), error) &&
              check_double (s->scale,    0.05, 4.0, _("The processing scale"), error) &&
+             check_double (s->alpha,    0.0, 1.0,  _("The style amount"), error) &&
              check_int (s->tile_size,   0, 8192,   _("The tile size"), error) &&
              check_int (s->preserve_colors, 0, 2,  _("The colour mode"), error) &&
              check_int (s->threads,     0, 256,    _("The thread count"), error);
@@ -106,6 +108,7 @@ impasto_settings_serialize (const ImpastoSettings *s, const ImpastoLinks *links)
   PUT_D ("strength", s->strength);
   PUT_D ("scale", s->scale);
   PUT_I ("tile-size", s->tile_size);
+  PUT_D ("alpha", s->alpha);
   g_string_append_printf (out, "source-tattoo=%u\n", links->source_tattoo);
   g_string_append_printf (out, "style-tattoo=%u\n", links->style_tattoo);
   PUT_S ("style-image", links->style_image);
@@ -230,6 +233,7 @@ impasto_settings_parse (const gchar     *text,
       D ("strength", strength);
       D ("scale", scale);
       I ("tile-size", tile_size, G_MININT, G_MAXINT);
+      D ("alpha", alpha);
       S ("style-files", s->style_files);
       S ("style-weights", s->style_weights);
       D ("content-weight", content_weight);

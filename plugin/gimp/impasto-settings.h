@@ -24,10 +24,12 @@ typedef struct
   gdouble strength;                /* 0..1, blend with the original */
   gdouble scale;                   /* processing scale 0.05..4 */
   gint    tile_size;               /* 0: automatic */
-  /* Gatys */
+  gdouble alpha;                   /* arbitrary-style models: style amount 0..1 */
+  /* Style inputs: Gatys, and arbitrary-style models (first style only) */
   gint32  style_drawable;          /* -1: none (run time only) */
   gchar   style_files[4096];       /* paths separated by G_SEARCHPATH_SEPARATOR */
   gchar   style_weights[256];      /* "1,0.5": one per style, drawable first */
+  /* Gatys */
   gdouble content_weight;
   gdouble style_weight;
   gdouble tv_weight;

@@ -213,3 +213,46 @@ TEST_F(GeglOp, FeedForwardWithAnInstalledModel) {
   g_object_unref(content);
   g_free(models);
 }
+
+TEST_F(GeglOp, ArbitraryStyleModelTakesTheStyleOnTheAuxPad) {
+  const char* fixtures = g_getenv("IMPASTO_TEST_FIXTURES");
+  gchar* adain = g_build_filename(fixtures ? fixtures : "", "adain-random", nullptr);
+  if (!fixtures || !g_file_test(adain, G_FILE_TEST_IS_DIR)) {
+    g_free(adain);
+    GTEST_SKIP() << "PyTorch fixtures are absent (tests/python/make_fixtures.py writes them)";
+  }
+  GeglBuffer* content = make_buffer(48, 40, false);
+  GeglBuffer* style = make_buffer(32, 32, true);
+  auto run = [&](double alpha, bool with_style, OpRun* log) {
+    GeglNode* graph = gegl_node_new();
+    GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
+    GeglNode* op = gegl_node_new_child(graph, "operation", "impasto:feedforward", "model", adain, "alpha", alpha,
+                                       "threads", 2, nullptr);
+    gegl_node_link(src, op);
+    if (with_style) {
+      GeglNode* aux = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", style, nullptr);
+      gegl_node_connect_to(aux, "output", op, "aux");
+    }
+    GeglBuffer* output = nullptr;
+    GeglNode* sink = gegl_node_new_child(graph, "operation", "gegl:buffer-sink", "buffer", &output, nullptr);
+    gegl_node_link(op, sink);
+    guint handler = g_log_set_handler("impasto", G_LOG_LEVEL_WARNING, capture_log, log);
+    gegl_node_process(sink);
+    g_log_remove_handler("impasto", handler);
+    g_object_unref(graph);
+    auto px = pixels(output);
+    g_object_unref(output);
+    return px;
+  };
+  OpRun log;
+  auto full = run(1.0, true, &log), none = run(0.0, true, &log);
+  EXPECT_TRUE(log.warnings.empty()) << log.warnings.front();
+  EXPECT_NE(full, none);
+  auto unstyled = run(1.0, false, &log);
+  EXPECT_EQ(unstyled, pixels(content));  // refused, input passed through
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_NE(log.warnings[0].find("needs a style image"), std::string::npos) << log.warnings[0];
+  g_object_unref(content);
+  g_object_unref(style);
+  g_free(adain);
+}

@@ -70,6 +70,9 @@ typedef struct {
   int tile_size;            /* 0: automatic */
   int threads;
   const char *device;       /* NULL: "cpu" */
+  /* Arbitrary-style models (AdaIN) only. */
+  const ImpastoStyleImage *style;   /* NULL: none */
+  double alpha;             /* content-style trade-off, 0..1 */
 } ImpastoFeedForwardParams;
 
 void impasto_feedforward_params_init (ImpastoFeedForwardParams *params);
