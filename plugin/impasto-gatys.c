@@ -137,50 +137,8 @@ property_int (threads, _("Threads"), 0)
 
 #include "gegl-op.h"
 #include "impasto-core-loader.h"
+#include "impasto-op-common.h"
 #include "impasto-style-source.h"
-
-static GeglRectangle
-get_bounding_box (GeglOperation *operation)
-{
-  const GeglRectangle *in_rect = gegl_operation_source_get_bounding_box (operation, "input");
-
-  return in_rect ? *in_rect : *GEGL_RECTANGLE (0, 0, 0, 0);
-}
-
-static GeglRectangle
-get_required_for_output (GeglOperation       *operation,
-                         const gchar         *input_pad,
-                         const GeglRectangle *roi)
-{
-  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, input_pad);
-
-  /* Every output pixel depends on the whole input and the whole style. */
-  return rect ? *rect : *GEGL_RECTANGLE (0, 0, 0, 0);
-}
-
-static GeglRectangle
-get_cached_region (GeglOperation       *operation,
-                   const GeglRectangle *roi)
-{
-  return get_bounding_box (operation);
-}
-
-static void
-prepare (GeglOperation *operation)
-{
-  const Babl *format = babl_format ("R'G'B'A float");
-
-  gegl_operation_set_format (operation, "input",  format);
-  gegl_operation_set_format (operation, "aux",    format);
-  gegl_operation_set_format (operation, "output", format);
-}
-
-static int
-report_progress (double fraction, double loss, void *user_data)
-{
-  gegl_operation_progress (GEGL_OPERATION (user_data), fraction, _("Style transfer"));
-  return 1;
-}
 
 static void
 fill_params (GeglProperties *o, ImpastoGatysParams *p)
@@ -211,18 +169,16 @@ fill_params (GeglProperties *o, ImpastoGatysParams *p)
 
 static gboolean
 stylize (GeglOperation       *operation,
-         GeglBuffer          *input,
+         const gfloat        *content,
          GeglBuffer          *aux,
          const GeglRectangle *rect,
          gfloat              *out,
          GError             **error)
 {
-  GeglProperties     *o      = GEGL_PROPERTIES (operation);
-  const Babl         *format = babl_format ("R'G'B'A float");
+  GeglProperties     *o = GEGL_PROPERTIES (operation);
   const ImpastoCore  *core;
   ImpastoStyleSet    *styles;
   ImpastoGatysParams  params;
-  gfloat             *content;
   gchar              *message = NULL;
   gint                used_fallback = 0;
   gint                status;
@@ -230,27 +186,15 @@ stylize (GeglOperation       *operation,
   core = impasto_core_get (error);
   if (!core)
     return FALSE;
-
   styles = impasto_style_set_new (aux, o->style_path, o->style_weights, error);
   if (!styles)
     return FALSE;
-
-  content = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
-  if (!content)
-    {
-      impasto_style_set_free (styles);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   _("Not enough memory to read a %d x %d image."), rect->width, rect->height);
-      return FALSE;
-    }
-  gegl_buffer_get (input, rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
 
   core->gatys_params_init (&params);
   fill_params (o, &params);
   status = core->gatys_run (&params, content, rect->width, rect->height,
                             impasto_style_set_images (styles), impasto_style_set_count (styles),
-                            NULL, out, report_progress, operation, &used_fallback, &message);
-  g_free (content);
+                            NULL, out, impasto_op_report_progress, operation, &used_fallback, &message);
   impasto_style_set_free (styles);
 
   if (status != 0)
@@ -276,28 +220,7 @@ process (GeglOperation       *operation,
          const GeglRectangle *result,
          gint                 level)
 {
-  const GeglRectangle *rect   = gegl_operation_source_get_bounding_box (operation, "input");
-  const Babl          *format = babl_format ("R'G'B'A float");
-  GError              *error  = NULL;
-  gfloat              *out;
-
-  if (!rect || gegl_rectangle_is_empty (rect))
-    return TRUE;
-
-  out = g_try_malloc ((gsize) rect->width * rect->height * 4 * sizeof (gfloat));
-  if (out && stylize (operation, input, aux, rect, out, &error))
-    {
-      gegl_buffer_set (output, rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
-    }
-  else
-    {
-      /* Never leave half an image: on failure the output is the input. */
-      g_warning ("impasto:gatys: %s", error ? error->message : _("Not enough memory."));
-      g_clear_error (&error);
-      gegl_buffer_copy (input, rect, GEGL_ABYSS_NONE, output, rect);
-    }
-  g_free (out);
-  return TRUE;
+  return impasto_op_process (operation, input, aux, output, stylize);
 }
 
 static void
@@ -306,12 +229,8 @@ gegl_op_class_init (GeglOpClass *klass)
   GeglOperationClass         *operation_class = GEGL_OPERATION_CLASS (klass);
   GeglOperationComposerClass *composer_class  = GEGL_OPERATION_COMPOSER_CLASS (klass);
 
-  operation_class->prepare                 = prepare;
-  operation_class->get_bounding_box        = get_bounding_box;
-  operation_class->get_required_for_output = get_required_for_output;
-  operation_class->get_cached_region       = get_cached_region;
-  operation_class->threaded                = FALSE;
-  composer_class->process                  = process;
+  impasto_op_class_setup (operation_class);
+  composer_class->process = process;
 
   gegl_operation_class_set_keys (operation_class,
     "name",           "impasto:gatys",

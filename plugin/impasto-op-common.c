@@ -1,0 +1,99 @@
+#include "impasto-config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "impasto-op-common.h"
+
+static GeglRectangle
+pad_box (GeglOperation *operation, const gchar *pad)
+{
+  const GeglRectangle *rect = gegl_operation_source_get_bounding_box (operation, pad);
+
+  return rect ? *rect : *GEGL_RECTANGLE (0, 0, 0, 0);
+}
+
+static GeglRectangle
+get_bounding_box (GeglOperation *operation)
+{
+  return pad_box (operation, "input");
+}
+
+static GeglRectangle
+get_required_for_output (GeglOperation *operation, const gchar *input_pad, const GeglRectangle *roi)
+{
+  return pad_box (operation, input_pad);
+}
+
+static GeglRectangle
+get_cached_region (GeglOperation *operation, const GeglRectangle *roi)
+{
+  return pad_box (operation, "input");
+}
+
+static void
+prepare (GeglOperation *operation)
+{
+  const Babl *format = babl_format ("R'G'B'A float");
+
+  gegl_operation_set_format (operation, "input",  format);
+  gegl_operation_set_format (operation, "aux",    format);
+  gegl_operation_set_format (operation, "output", format);
+}
+
+void
+impasto_op_class_setup (GeglOperationClass *klass)
+{
+  klass->prepare                 = prepare;
+  klass->get_bounding_box        = get_bounding_box;
+  klass->get_required_for_output = get_required_for_output;
+  klass->get_cached_region       = get_cached_region;
+  klass->threaded                = FALSE;
+}
+
+int
+impasto_op_report_progress (double fraction, double loss, void *operation)
+{
+  gegl_operation_progress (GEGL_OPERATION (operation), fraction, _("Style transfer"));
+  return 1;
+}
+
+gboolean
+impasto_op_process (GeglOperation   *operation,
+                    GeglBuffer      *input,
+                    GeglBuffer      *aux,
+                    GeglBuffer      *output,
+                    ImpastoOpStylize stylize)
+{
+  GeglRectangle rect   = pad_box (operation, "input");
+  const Babl   *format = babl_format ("R'G'B'A float");
+  gsize         size   = (gsize) rect.width * rect.height * 4 * sizeof (gfloat);
+  GError       *error  = NULL;
+  gfloat       *content, *out;
+
+  if (gegl_rectangle_is_empty (&rect))
+    return TRUE;
+  content = g_try_malloc (size);
+  out     = g_try_malloc (size);
+  if (!content || !out)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("Not enough memory to read a %d x %d image."), rect.width, rect.height);
+    }
+  else
+    {
+      gegl_buffer_get (input, &rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
+      if (stylize (operation, content, aux, &rect, out, &error))
+        gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
+    }
+  if (error)
+    {
+      /* Never leave half an image: on failure the output is the input. */
+      g_warning ("%s: %s", gegl_operation_get_name (operation), error->message);
+      g_clear_error (&error);
+      gegl_buffer_copy (input, &rect, GEGL_ABYSS_NONE, output, &rect);
+    }
+  g_free (content);
+  g_free (out);
+  return TRUE;
+}

@@ -1,0 +1,38 @@
+/* What Impasto's GEGL operations share: both are whole-image composers
+ * (input, optional style on aux, output) that read the input once as
+ * R'G'B'A float, run the core, and pass the input through unchanged when
+ * anything fails, saying why in a warning of the "impasto" log domain. */
+#ifndef IMPASTO_OP_COMMON_H
+#define IMPASTO_OP_COMMON_H
+
+#include <gegl.h>
+#include <gegl-plugin.h>
+
+G_BEGIN_DECLS
+
+/* content: rect's pixels, R'G'B'A float; out: the same size, to fill. */
+typedef gboolean (*ImpastoOpStylize) (GeglOperation       *operation,
+                                      const gfloat        *content,
+                                      GeglBuffer          *aux,
+                                      const GeglRectangle *rect,
+                                      gfloat              *out,
+                                      GError             **error);
+
+/* Sets prepare, bounding box, required and cached regions (the whole
+ * input: every output pixel depends on every input pixel), not threaded. */
+void     impasto_op_class_setup     (GeglOperationClass *klass);
+
+gboolean impasto_op_process         (GeglOperation      *operation,
+                                     GeglBuffer         *input,
+                                     GeglBuffer         *aux,
+                                     GeglBuffer         *output,
+                                     ImpastoOpStylize    stylize);
+
+/* An ImpastoProgressFunc forwarding to gegl_operation_progress. */
+int      impasto_op_report_progress (double              fraction,
+                                     double              loss,
+                                     void               *operation);
+
+G_END_DECLS
+
+#endif
