@@ -17,8 +17,8 @@ args = ["iterations=12", "size=96", "threads=2"]
 if os.path.exists(os.path.join(shared, "models", "darknet-tiny", "model.json")):
     env["IMPASTO_MODEL_DIR"] = os.path.join(shared, "models")
 else:
-    print("../shared is absent: using the weights-free network")
-    args.append("network=random")
+    print("../shared is absent: using the weights-free network, with a stronger style weight")
+    args += ["network=random", "style-weight=50", "iterations=20"]
 
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "out.png")

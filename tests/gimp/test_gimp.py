@@ -85,7 +85,9 @@ class GimpBatch(unittest.TestCase):
         for after in ("source-after.png", "source-after-errors.png"):
             self.assertEqual(list(Image.open(before).getdata()),
                              list(Image.open(os.path.join(self.work, after)).getdata()), after)
-        self.assertGreater(mean_diff(before, os.path.join(self.work, "result.png")), 5)
+        # Without ../shared the weak weights-free network runs: a smaller change.
+        self.assertGreater(mean_diff(before, os.path.join(self.work, "result.png")),
+                           5 if os.path.isdir(os.path.join(SHARED, "models", "darknet-tiny")) else 1)
         # The source's alpha is kept.
         self.assertEqual(Image.open(before).getchannel("A").tobytes(),
                          Image.open(os.path.join(self.work, "result.png")).getchannel("A").tobytes())
