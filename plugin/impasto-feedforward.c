@@ -101,14 +101,7 @@ stylize (GeglOperation       *operation,
   status = core->feedforward_run (&params, content, rect->width, rect->height, NULL, out,
                                   impasto_op_report_progress, operation, &message);
   impasto_style_set_free (styles);
-  if (status != 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, status > 0 ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
-                           message ? _(message) : _("Style transfer failed."));
-      core->free (message);
-      return FALSE;
-    }
-  return TRUE;
+  return impasto_op_core_result (core, status, message, error);
 }
 
 static gboolean

@@ -197,14 +197,8 @@ stylize (GeglOperation       *operation,
                             NULL, out, impasto_op_report_progress, operation, &used_fallback, &message);
   impasto_style_set_free (styles);
 
-  if (status != 0)
-    {
-      /* Core messages are English sentences; translate them when we can. */
-      g_set_error_literal (error, G_IO_ERROR, status > 0 ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
-                           message ? _(message) : _("Style transfer failed."));
-      core->free (message);
-      return FALSE;
-    }
+  if (!impasto_op_core_result (core, status, message, error))
+    return FALSE;
   /* Say so when the fallback replaced a network the user asked for. */
   if (used_fallback && o->network != IMPASTO_GATYS_NETWORK_RANDOM)
     g_message (_("Impasto used the weights-free fallback network: expect a weaker style. "

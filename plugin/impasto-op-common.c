@@ -97,3 +97,14 @@ impasto_op_process (GeglOperation   *operation,
   g_free (out);
   return TRUE;
 }
+
+gboolean
+impasto_op_core_result (const ImpastoCore *core, gint status, gchar *message, GError **error)
+{
+  if (status != 0)
+    /* Core messages are English sentences; translate them when we can. */
+    g_set_error_literal (error, G_IO_ERROR, status > 0 ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
+                         message ? _(message) : _("Style transfer failed."));
+  core->free (message);
+  return status == 0;
+}

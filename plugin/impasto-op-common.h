@@ -8,6 +8,8 @@
 #include <gegl.h>
 #include <gegl-plugin.h>
 
+#include "impasto-core-loader.h"
+
 G_BEGIN_DECLS
 
 /* content: rect's pixels, R'G'B'A float; out: the same size, to fill. */
@@ -27,6 +29,14 @@ gboolean impasto_op_process         (GeglOperation      *operation,
                                      GeglBuffer         *aux,
                                      GeglBuffer         *output,
                                      ImpastoOpStylize    stylize);
+
+/* Turns a core call's status (0 done, 1 cancelled, -1 failed) and message
+ * into a GError, translating the message when the catalogue has it; frees
+ * the message. TRUE when the call succeeded. */
+gboolean impasto_op_core_result     (const ImpastoCore  *core,
+                                     gint                status,
+                                     gchar              *message,
+                                     GError            **error);
 
 /* An ImpastoProgressFunc forwarding to gegl_operation_progress. */
 int      impasto_op_report_progress (double              fraction,
