@@ -1,15 +1,13 @@
 #include "impasto/feedforward.h"
 
 #include "compose.h"
+#include "runtime.h"
 #include "impasto/error.h"
 #include "impasto/network_loader.h"
 #include "tensor_image.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <unistd.h>
 
 namespace impasto {
@@ -101,13 +99,8 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
   if (o.tile_overlap < 0 || o.tile_overlap > 1024) throw Error("The tile overlap must be between 0 and 1024 pixels.");
   if (!mask.empty() && (mask.width != content.width || mask.height != content.height || mask.channels != 1))
     throw Error("The mask must have one channel and the size of the content image.");
-  at::set_num_threads(o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency()));
-  torch::Device device(torch::kCPU);
-  try {
-    device = torch::Device(o.device.empty() ? std::string("cpu") : o.device);
-  } catch (const c10::Error&) {
-    throw Error("Unknown device \"" + o.device + "\"; use cpu or cuda:N.");
-  }
+  use_threads(o.threads);
+  const torch::Device device = parse_device(o.device);
 
   try {
     auto model = load_style_model(resolve_style_model_path(o));

@@ -2,14 +2,12 @@
 
 #include "impasto/error.h"
 #include "compose.h"
+#include "runtime.h"
 #include "tensor_image.h"
-
-#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
-#include <thread>
 
 namespace impasto {
 
@@ -131,28 +129,12 @@ std::vector<Level> schedule(const GatysOptions& o, int64_t long_side) {
   return levels;
 }
 
-int thread_count(int requested) {
-  if (requested > 0) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-torch::Device parse_device(const std::string& name) {
-  try {
-    torch::Device d(name.empty() ? std::string("cpu") : name);
-    if (d.is_cuda() && !torch::cuda::is_available())
-      throw Error("The device \"" + name + "\" was requested but this LibTorch build has no usable CUDA device.");
-    return d;
-  } catch (const c10::Error&) {
-    throw Error("Unknown device \"" + name + "\"; use cpu or cuda:N.");
-  }
-}
-
 }  // namespace
 
 GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& styles, const Image& mask,
                           const GatysOptions& options, const ProgressCallback& progress) {
   validate(content, styles, mask, options);
-  at::set_num_threads(thread_count(options.threads));
+  use_threads(options.threads);
   const torch::Device device = parse_device(options.device);
 
   try {
