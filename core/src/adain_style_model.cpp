@@ -5,6 +5,7 @@
 #include "impasto/error.h"
 #include "impasto/style_model.h"
 #include "impasto/torch_checkpoint.h"
+#include "padding.h"
 
 namespace impasto {
 namespace {
@@ -13,9 +14,7 @@ namespace F = torch::nn::functional;
 using State = std::map<std::string, torch::Tensor>;
 
 torch::Tensor pad_conv(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
-  auto options = F::PadFuncOptions({1, 1, 1, 1});
-  if (x.size(2) > 1 && x.size(3) > 1) options.mode(torch::kReflect); else options.mode(torch::kReplicate);
-  return F::conv2d(F::pad(x, options), w, F::Conv2dFuncOptions().bias(b));
+  return F::conv2d(mirror_pad(x, 1, 1, 1, 1), w, F::Conv2dFuncOptions().bias(b));
 }
 
 // Mean and standard deviation per channel as pytorch-AdaIN computes them
@@ -69,14 +68,8 @@ class AdainStyleModel : public StyleModel {
  private:
   const torch::Tensor& p(const std::string& k) const { return w_->w.at(k); }
 
-  // The encoder and decoder upsample by 8: pad to a multiple of 8.
-  static torch::Tensor pad8(const torch::Tensor& x) {
-    const int64_t ph = (8 - x.size(2) % 8) % 8, pw = (8 - x.size(3) % 8) % 8;
-    if (!ph && !pw) return x;
-    auto options = F::PadFuncOptions({0, pw, 0, ph});
-    if (ph < x.size(2) && pw < x.size(3)) options.mode(torch::kReflect); else options.mode(torch::kReplicate);
-    return F::pad(x, options);
-  }
+  // The encoder pools three times and the decoder upsamples three times.
+  static torch::Tensor pad8(const torch::Tensor& x) { return pad_to_multiple(x, 8); }
 
   torch::Tensor encode(const torch::Tensor& x) const {
     auto conv = [&](const torch::Tensor& in, int i) {

@@ -1,6 +1,7 @@
 #include "impasto/feature_network.h"
 
 #include "impasto/error.h"
+#include "padding.h"
 
 #include <algorithm>
 
@@ -47,8 +48,7 @@ std::unordered_map<std::string, torch::Tensor> SequentialFeatureNetworkImpl::fea
   // instead of zeros, then crop every returned activation back to the
   // image: the losses see no padding, so no frame appears at the edges.
   int64_t pad = std::min<int64_t>({reflect_padding_, image.size(2) - 1, image.size(3) - 1});
-  if (pad > 0)
-    x = torch::nn::functional::pad(x, torch::nn::functional::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect));
+  x = mirror_pad(x, pad, pad, pad, pad);
   if (channels_last_) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   // Truncated forward: nothing past the deepest requested layer runs.
   std::size_t i = 0;

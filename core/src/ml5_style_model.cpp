@@ -4,6 +4,7 @@
 #include "impasto/error.h"
 #include "impasto/style_model.h"
 #include "instance_norm.h"
+#include "padding.h"
 
 #include <nlohmann/json.hpp>
 
@@ -81,19 +82,9 @@ class Ml5StyleModel : public StyleModel {
  public:
   Ml5StyleModel(StyleModelInfo info, Ml5TransformerNet net) : info_(std::move(info)), net_(std::move(net)) {}
   const StyleModelInfo& info() const override { return info_; }
-  // The network halves the size twice and doubles it twice: pad to a
-  // multiple of 4 by mirroring, then crop back, so any size comes out as it went in.
+  // The network halves the size twice and doubles it twice.
   torch::Tensor stylize(const torch::Tensor& image) override {
-    const int64_t h = image.size(2), w = image.size(3);
-    const int64_t ph = (4 - h % 4) % 4, pw = (4 - w % 4) % 4;
-    if (ph == 0 && pw == 0) return net_->forward(image);
-    auto options = F::PadFuncOptions({0, pw, 0, ph});
-    if (ph < h && pw < w)
-      options.mode(torch::kReflect);  // mirroring needs more pixels than it adds
-    else
-      options.mode(torch::kReplicate);
-    auto padded = F::pad(image, options);
-    return net_->forward(padded).narrow(2, 0, h).narrow(3, 0, w);
+    return run_at_multiple(image, 4, [&](const torch::Tensor& x) { return net_->forward(x); });
   }
   void to(torch::Device device) override { net_->to(device); }
 

@@ -6,6 +6,7 @@
 #include "impasto/style_model.h"
 #include "impasto/torch_checkpoint.h"
 #include "instance_norm.h"
+#include "padding.h"
 
 #include <regex>
 
@@ -50,22 +51,7 @@ TORCH_MODULE(StateModule);
 
 torch::Tensor reflect_conv(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b, int64_t stride) {
   const int64_t pad = w.size(2) / 2;
-  auto options = F::PadFuncOptions({pad, pad, pad, pad});
-  // Reflection needs more pixels than it adds; tiny inputs replicate instead.
-  if (pad < x.size(2) && pad < x.size(3)) options.mode(torch::kReflect); else options.mode(torch::kReplicate);
-  return F::conv2d(F::pad(x, options), w, F::Conv2dFuncOptions().stride(stride).bias(b));
-}
-
-// Models whose every layer keeps or halves the size need a multiple of
-// `multiple`; pad by mirroring and crop back.
-torch::Tensor padded_run(const torch::Tensor& image, int64_t multiple,
-                         const std::function<torch::Tensor(const torch::Tensor&)>& run) {
-  const int64_t h = image.size(2), w = image.size(3);
-  const int64_t ph = (multiple - h % multiple) % multiple, pw = (multiple - w % multiple) % multiple;
-  if (ph == 0 && pw == 0) return run(image);
-  auto options = F::PadFuncOptions({0, pw, 0, ph});
-  if (ph < h && pw < w) options.mode(torch::kReflect); else options.mode(torch::kReplicate);
-  return run(F::pad(image, options)).narrow(2, 0, h).narrow(3, 0, w);
+  return F::conv2d(mirror_pad(x, pad, pad, pad, pad), w, F::Conv2dFuncOptions().stride(stride).bias(b));
 }
 
 class StateStyleModel : public StyleModel {
@@ -103,7 +89,7 @@ class TransformerNetModel : public StateStyleModel {
  public:
   using StateStyleModel::StateStyleModel;
   torch::Tensor stylize(const torch::Tensor& image) override {
-    return padded_run(image, 4, [&](const torch::Tensor& x01) {
+    return run_at_multiple(image, 4, [&](const torch::Tensor& x01) {
       start();
       auto conv = [&](const torch::Tensor& x, const std::string& name, int64_t stride) {
         return reflect_conv(x, w(name + ".conv2d.weight"), w(name + ".conv2d.bias"), stride);
@@ -133,7 +119,7 @@ class CycleGanModel : public StateStyleModel {
  public:
   using StateStyleModel::StateStyleModel;
   torch::Tensor stylize(const torch::Tensor& image) override {
-    return padded_run(image, 4, [&](const torch::Tensor& x01) {
+    return run_at_multiple(image, 4, [&](const torch::Tensor& x01) {
       start();
       auto conv = [&](const torch::Tensor& x, int index, int64_t stride, bool reflect) {
         const std::string k = "model." + std::to_string(index);

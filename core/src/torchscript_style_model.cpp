@@ -3,6 +3,7 @@
 // loader runs them; the sidecar says how to feed them.
 #include "impasto/error.h"
 #include "impasto/style_model.h"
+#include "padding.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/script.h>
@@ -28,12 +29,8 @@ class TorchScriptStyleModel : public StyleModel {
     std_ = std_.to(device);
   }
   torch::Tensor stylize(const torch::Tensor& image) override {
-    namespace F = torch::nn::functional;
     const int64_t h = image.size(2), w = image.size(3);
-    const int64_t ph = (multiple_ - h % multiple_) % multiple_, pw = (multiple_ - w % multiple_) % multiple_;
-    auto x = image;
-    if (ph || pw) x = F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).mode(torch::kReplicate));
-    x = ((x * (high_ - low_) + low_) - mean_) / std_;
+    auto x = ((pad_to_multiple(image, multiple_) * (high_ - low_) + low_) - mean_) / std_;
     auto y = module_.forward({x}).toTensor();
     if (y.dim() != 4 || y.size(1) != 3 || y.size(2) < h || y.size(3) < w)
       throw Error("The TorchScript model \"" + info_.name + "\" did not return an RGB image of the input's size.");
