@@ -35,13 +35,6 @@ class StateModuleImpl : public torch::nn::Module {
     }
   }
   const torch::Tensor& operator[](const std::string& k) const { return w_.at(k); }
-  void refresh() {  // after to(device), buffers were replaced
-    for (auto& [k, v] : w_) {
-      std::string name = k;
-      std::replace(name.begin(), name.end(), '.', '_');
-      v = named_buffers()[name];
-    }
-  }
   NormStatistics statistics;
 
  private:
@@ -58,10 +51,8 @@ class StateStyleModel : public StyleModel {
  public:
   StateStyleModel(StyleModelInfo info, StateModule weights) : info_(std::move(info)), w_(std::move(weights)) {}
   const StyleModelInfo& info() const override { return info_; }
-  void to(torch::Device device) override {
-    w_->to(device);
-    w_->refresh();
-  }
+  // Module::to() moves buffers in place (set_data), so the by-name map stays valid.
+  void to(torch::Device device) override { w_->to(device); }
   void capture_statistics(const torch::Tensor& whole) override {
     w_->statistics = NormStatistics{};
     w_->statistics.mode = NormStatistics::Mode::Record;
