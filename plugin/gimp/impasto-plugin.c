@@ -192,6 +192,18 @@ check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **
   return impasto_settings_validate (s, error);
 }
 
+/* The settings stored on an Impasto layer, with its style layer found
+ * again. FALSE without *error when the layer has none. */
+static gboolean
+stored_settings (gint32 image, gint32 layer, ImpastoSettings *s, GError **error)
+{
+  ImpastoLinks links;
+  gint32       source;
+
+  return impasto_read_layer_settings (layer, s, &links, error) &&
+         impasto_resolve_links (image, &links, &source, &s->style_drawable, error);
+}
+
 /* Renders and puts the result in the image; returns the Impasto layer. */
 static gint32
 stylise (gint32 image, gint32 drawable, const ImpastoSettings *s, const gchar *stage, GError **error)
@@ -248,7 +260,6 @@ run (const gchar      *name,
   gint32            image    = params[1].data.d_image;
   gint32            drawable = params[2].data.d_drawable;
   ImpastoSettings   s;
-  ImpastoLinks      links;
   GError           *error = NULL;
   gint32            layer = -1;
   GimpPDBStatusType status = GIMP_PDB_SUCCESS;
@@ -269,10 +280,10 @@ run (const gchar      *name,
     {
       if (nparams != G_N_ELEMENTS (rerender_args))
         status = GIMP_PDB_CALLING_ERROR;
-      else if (!impasto_read_layer_settings (drawable, &s, &links, &error) && !error)
+      else if (stored_settings (image, drawable, &s, &error))
+        layer = stylise (image, drawable, &s, _("Style transfer"), &error);
+      else if (!error)
         g_set_error_literal (&error, G_FILE_ERROR, 0, _("This layer was not made by Impasto; there is nothing to re-render."));
-      else if (!error && impasto_resolve_links (image, &links, &drawable, &s.style_drawable, &error))
-        layer = stylise (image, params[2].data.d_drawable, &s, _("Style transfer"), &error);
     }
   else if (run_mode == GIMP_RUN_NONINTERACTIVE)
     {
@@ -293,18 +304,16 @@ run (const gchar      *name,
     {
       /* Interactive and last-values runs: the stored settings of an Impasto
        * layer, else the last values. The dialog comes with its own release. */
-      if (!impasto_read_layer_settings (drawable, &s, &links, &error) && !error)
+      if (!stored_settings (image, drawable, &s, &error) && !error)
         {
           impasto_settings_init (&s);
           if (!strcmp (name, PROC_MODEL))
             s.method = IMPASTO_METHOD_MODEL;
           gimp_get_data (name, &s);
         }
-      else if (!error)
-        impasto_resolve_links (image, &links, &drawable, &s.style_drawable, &error);
       /* Said in the progress bar: the dialog comes with its own release. */
       if (!error)
-        layer = stylise (image, params[2].data.d_drawable, &s,
+        layer = stylise (image, drawable, &s,
                          run_mode == GIMP_RUN_INTERACTIVE
                          ? _("Style transfer with the last used settings (no dialog yet)")
                          : _("Style transfer"),
