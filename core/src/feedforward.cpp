@@ -17,7 +17,14 @@ std::string resolve_style_model_path(const FeedForwardOptions& options) {
   if (m.empty()) throw Error("Choose a style model.");
   if (m.find('/') != std::string::npos) return m;
   if (m.find("..") != std::string::npos) throw Error("\"" + m + "\" is not a model name.");
-  return (options.model_dir.empty() ? default_model_dir() : options.model_dir) + "/" + m;
+  // The user's models first, so an installed model can replace a built-in one.
+  const std::string user_dir = options.model_dir.empty() ? default_model_dir() : options.model_dir;
+  for (const auto& dir : {user_dir, builtin_styles_dir()}) {
+    const std::string path = dir + "/" + m;
+    if (::access(path.c_str(), F_OK) == 0) return path;
+  }
+  throw Error("There is no style model named \"" + m + "\" in \"" + user_dir + "\" or among the built-in styles (\"" +
+              builtin_styles_dir() + "\"); models/fetch installs more.");
 }
 
 int automatic_tile_size() {

@@ -7,67 +7,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace impasto {
 
-// ---- GatysProblem ------------------------------------------------------------
-
-GatysProblem::GatysProblem(SequentialFeatureNetwork network, const torch::Tensor& content,
-                           const std::vector<torch::Tensor>& styles, const std::vector<double>& style_weights,
-                           const GatysOptions& options)
-    : network_(std::move(network)),
-      content_layers_(options.content_layers.empty() ? network_->description().content_layers : options.content_layers),
-      style_layers_(options.style_layers.empty() ? network_->description().style_layers : options.style_layers),
-      content_weight_(options.content_weight),
-      style_weight_(options.style_weight),
-      tv_weight_(options.tv_weight),
-      scale_(options.loss_scale) {
-  if (styles.empty() || styles.size() != style_weights.size())
-    throw Error("At least one style image is needed, each with a blend weight.");
-  std::set<std::string> seen;
-  for (const auto& l : content_layers_)
-    if (seen.insert(l).second) wanted_.push_back(l);
-  for (const auto& l : style_layers_)
-    if (seen.insert(l.layer).second) wanted_.push_back(l.layer);
-
-  torch::NoGradGuard no_grad;
-  auto cf = network_->features(content, content_layers_);
-  for (const auto& l : content_layers_) content_targets_.push_back(cf.at(l).detach());
-
-  double total_weight = 0.0;
-  for (double w : style_weights) total_weight += w;
-  if (!(total_weight > 0.0)) throw Error("The style blend weights must add up to more than zero.");
-  std::vector<std::string> style_names;
-  for (const auto& l : style_layers_) style_names.push_back(l.layer);
-  style_targets_.assign(style_layers_.size(), torch::Tensor());
-  for (std::size_t s = 0; s < styles.size(); ++s) {
-    if (style_weights[s] <= 0.0) continue;
-    auto sf = network_->features(styles[s], style_names);
-    for (std::size_t l = 0; l < style_layers_.size(); ++l) {
-      auto g = gram_matrix(sf.at(style_layers_[l].layer)) * (style_weights[s] / total_weight);
-      style_targets_[l] = style_targets_[l].defined() ? style_targets_[l] + g : g;
-    }
-  }
-}
-
-torch::Tensor GatysProblem::loss(const torch::Tensor& image, LossBreakdown* breakdown) {
-  auto f = network_->features(image, wanted_);
-  auto zero = torch::zeros({}, image.options());
-  auto c = zero, s = zero;
-  for (std::size_t i = 0; i < content_layers_.size(); ++i)
-    c = c + content_loss(f.at(content_layers_[i]), content_targets_[i], scale_);
-  for (std::size_t i = 0; i < style_layers_.size(); ++i)
-    s = s + style_layers_[i].weight * style_loss(gram_matrix(f.at(style_layers_[i].layer)), style_targets_[i], scale_);
-  auto tv = tv_weight_ > 0.0 ? total_variation_loss(image) : zero;
-  auto total = content_weight_ * c + style_weight_ * s + tv_weight_ * tv;
-  if (breakdown) {
-    breakdown->content = c.item<double>();
-    breakdown->style = s.item<double>();
-    breakdown->tv = tv.item<double>();
-    breakdown->total = total.item<double>();
-  }
-  return total;
+PerceptualLossOptions perceptual_loss_options(const GatysOptions& options) {
+  PerceptualLossOptions p;
+  p.content_layers = options.content_layers;
+  p.style_layers = options.style_layers;
+  p.content_weight = options.content_weight;
+  p.style_weight = options.style_weight;
+  p.tv_weight = options.tv_weight;
+  p.scale = options.loss_scale;
+  return p;
 }
 
 // ---- stylize_gatys -------------------------------------------------------------
@@ -204,7 +155,8 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
       // view(); the network switches to channels_last internally.
       x = x.contiguous();
       x.set_requires_grad(true);
-      GatysProblem problem(network, c, level_styles, style_weights, options);
+      PerceptualLoss problem(network, level_styles, style_weights, perceptual_loss_options(options));
+      const auto content_targets = problem.content_targets(c);
 
       std::unique_ptr<torch::optim::Optimizer> optimizer;
       if (options.optimizer == Optimizer::Lbfgs)
@@ -219,7 +171,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
       for (int it = 0; it < levels[li].iterations; ++it) {
         auto closure = [&]() {
           optimizer->zero_grad();
-          auto loss = problem.loss(x);
+          auto loss = problem.loss(x, content_targets);
           loss.backward();
           last_loss = loss.item<double>();
           return loss;

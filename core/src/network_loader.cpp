@@ -307,6 +307,11 @@ std::string default_model_dir() {
   return "impasto-models";
 }
 
+std::string builtin_styles_dir() {
+  if (const char* dir = std::getenv("IMPASTO_STYLES_DIR"); dir && *dir) return dir;
+  return IMPASTO_STYLES_DIR;
+}
+
 NetworkLoader::NetworkLoader(NetworkOptions options) : options_(std::move(options)) {
   if (options_.model_dir.empty()) options_.model_dir = default_model_dir();
 }

@@ -118,7 +118,7 @@ TEST(FeedForward, CancelBetweenTilesAndBadOptions) {
   expect_error(o, "strength");
   o = wave_options();
   o.model = "no-such-style";
-  expect_error(o, "not a style model");
+  expect_error(o, "no style model named \"no-such-style\"");
   o = wave_options();
   o.model = "..";
   expect_error(o, "not a model name");

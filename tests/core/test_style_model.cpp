@@ -2,6 +2,8 @@
 #include "impasto/style_model.h"
 #include "test_support.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -79,10 +81,23 @@ TEST(Ml5StyleModel, DamagedModelsAreClearErrors) {
   fs::remove_all(dir);
 
   dir = copy_wave("manifest");
-  std::ofstream(dir / "manifest.json") << "{\"Variable\": {\"filename\": \"../../etc/passwd\", \"shape\": [9, 9, 3, 32]}}";
+  nlohmann::json manifest;
+  std::ifstream(dir / "manifest.json") >> manifest;
+  auto write_manifest = [&](const nlohmann::json& m) { std::ofstream(dir / "manifest.json", std::ios::trunc) << m.dump(); };
+  auto hostile = manifest;
+  hostile["Variable_4"]["filename"] = "../../etc/passwd";
+  write_manifest(hostile);
   EXPECT_NE(load_error(dir).find("outside its folder"), std::string::npos) << load_error(dir);
-  std::ofstream(dir / "manifest.json") << "{\"Variable\": {\"filename\": \"Variable\", \"shape\": [3, 3, 3, 32]}}";
+  auto reshaped = manifest;
+  reshaped["Variable_9"]["shape"] = {3, 3, 128, 64};
+  write_manifest(reshaped);
   EXPECT_NE(load_error(dir).find("wrong shape"), std::string::npos) << load_error(dir);
+  auto huge = manifest;
+  huge["Variable"]["shape"] = {9, 9, 3, 1000000};
+  write_manifest(huge);
+  EXPECT_NE(load_error(dir).find("wrong shape"), std::string::npos) << load_error(dir);
+  write_manifest({{"Variable", manifest["Variable"]}});
+  EXPECT_NE(load_error(dir).find("1 variables"), std::string::npos) << load_error(dir);
   std::ofstream(dir / "manifest.json") << "[1, 2";
   EXPECT_NE(load_error(dir).find("not valid JSON"), std::string::npos) << load_error(dir);
   fs::remove_all(dir);

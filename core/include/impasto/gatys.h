@@ -5,6 +5,7 @@
 #include "impasto/feature_network.h"
 #include "impasto/image.h"
 #include "impasto/losses.h"
+#include "impasto/perceptual_loss.h"
 #include "impasto/network_loader.h"
 
 #include <cstdint>
@@ -82,29 +83,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
                           const Image& mask, const GatysOptions& options,
                           const ProgressCallback& progress = {});
 
-struct LossBreakdown {
-  double total = 0.0, content = 0.0, style = 0.0, tv = 0.0;
-};
-
-// One level of the optimisation: fixed targets, a loss of the image. Exposed
-// so that tests can compare the losses with a reference implementation.
-class GatysProblem {
- public:
-  // content and styles: 1 x 3 x H x W tensors in [0, 1], already at the
-  // working size and colour-prepared.
-  GatysProblem(SequentialFeatureNetwork network, const torch::Tensor& content,
-               const std::vector<torch::Tensor>& styles, const std::vector<double>& style_weights,
-               const GatysOptions& options);
-  torch::Tensor loss(const torch::Tensor& image, LossBreakdown* breakdown = nullptr);
-
- private:
-  SequentialFeatureNetwork network_;
-  std::vector<std::string> content_layers_;
-  std::vector<LayerWeight> style_layers_;
-  std::vector<std::string> wanted_;
-  std::vector<torch::Tensor> content_targets_, style_targets_;
-  double content_weight_, style_weight_, tv_weight_;
-  LossScale scale_;
-};
+// The loss a Gatys run minimises, as configured by `options`.
+PerceptualLossOptions perceptual_loss_options(const GatysOptions& options);
 
 }  // namespace impasto

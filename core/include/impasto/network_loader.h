@@ -24,6 +24,10 @@ struct NetworkOptions {
 // ~/.local/share/impasto/models.
 std::string default_model_dir();
 
+// The styles that ship with Impasto (trained by impasto-train):
+// $IMPASTO_STYLES_DIR, else the folder they are installed in.
+std::string builtin_styles_dir();
+
 // Turns c10::Error and I/O failures into impasto::Error naming the file.
 class NetworkLoader {
  public:

@@ -1,0 +1,52 @@
+// Content, style and smoothness losses measured by a feature network: the
+// objective Gatys et al. optimise an image for, and the one Johnson et al.
+// train a feed-forward network with.
+#pragma once
+
+#include "impasto/feature_network.h"
+#include "impasto/losses.h"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace impasto {
+
+struct PerceptualLossOptions {
+  // Empty: the network's own defaults (NetworkDescription).
+  std::vector<std::string> content_layers;
+  std::vector<LayerWeight> style_layers;
+  double content_weight = 1.0;
+  double style_weight = 2.0;
+  double tv_weight = 0.02;
+  LossScale scale = LossScale::Normalised;
+};
+
+struct LossBreakdown {
+  double total = 0.0, content = 0.0, style = 0.0, tv = 0.0;
+};
+
+class PerceptualLoss {
+ public:
+  // styles: 1 x 3 x H x W tensors in [0, 1], blended by `style_weights`
+  // (their Gram matrices are averaged with these weights). The style
+  // targets are computed once, here.
+  PerceptualLoss(SequentialFeatureNetwork network, const std::vector<torch::Tensor>& styles,
+                 const std::vector<double>& style_weights, PerceptualLossOptions options);
+
+  // The content targets of a batch of pictures (N x 3 x H x W), no gradient.
+  std::vector<torch::Tensor> content_targets(const torch::Tensor& content);
+  // Loss of `image` (N x 3 x H x W, the same N as the targets); every term is
+  // averaged over the batch.
+  torch::Tensor loss(const torch::Tensor& image, const std::vector<torch::Tensor>& content_targets,
+                     LossBreakdown* breakdown = nullptr);
+
+ private:
+  SequentialFeatureNetwork network_;
+  PerceptualLossOptions options_;
+  std::vector<std::string> wanted_;
+  std::vector<torch::Tensor> style_targets_;
+};
+
+}  // namespace impasto

@@ -1,0 +1,72 @@
+#include "impasto/perceptual_loss.h"
+
+#include "impasto/error.h"
+
+#include <set>
+
+namespace impasto {
+
+PerceptualLoss::PerceptualLoss(SequentialFeatureNetwork network, const std::vector<torch::Tensor>& styles,
+                               const std::vector<double>& style_weights, PerceptualLossOptions options)
+    : network_(std::move(network)), options_(std::move(options)) {
+  if (options_.content_layers.empty()) options_.content_layers = network_->description().content_layers;
+  if (options_.style_layers.empty()) options_.style_layers = network_->description().style_layers;
+  if (styles.empty() || styles.size() != style_weights.size())
+    throw Error("At least one style image is needed, each with a blend weight.");
+  std::set<std::string> seen;
+  for (const auto& l : options_.content_layers)
+    if (seen.insert(l).second) wanted_.push_back(l);
+  for (const auto& l : options_.style_layers)
+    if (seen.insert(l.layer).second) wanted_.push_back(l.layer);
+
+  double total_weight = 0.0;
+  for (double w : style_weights) total_weight += w;
+  if (!(total_weight > 0.0)) throw Error("The style blend weights must add up to more than zero.");
+  torch::NoGradGuard no_grad;
+  std::vector<std::string> style_names;
+  for (const auto& l : options_.style_layers) style_names.push_back(l.layer);
+  style_targets_.assign(options_.style_layers.size(), torch::Tensor());
+  for (std::size_t s = 0; s < styles.size(); ++s) {
+    if (style_weights[s] <= 0.0) continue;
+    auto sf = network_->features(styles[s], style_names);
+    for (std::size_t l = 0; l < options_.style_layers.size(); ++l) {
+      auto g = gram_matrix(sf.at(options_.style_layers[l].layer)) * (style_weights[s] / total_weight);
+      style_targets_[l] = style_targets_[l].defined() ? style_targets_[l] + g : g;
+    }
+  }
+}
+
+std::vector<torch::Tensor> PerceptualLoss::content_targets(const torch::Tensor& content) {
+  torch::NoGradGuard no_grad;
+  auto cf = network_->features(content, options_.content_layers);
+  std::vector<torch::Tensor> targets;
+  for (const auto& l : options_.content_layers) targets.push_back(cf.at(l).detach());
+  return targets;
+}
+
+torch::Tensor PerceptualLoss::loss(const torch::Tensor& image, const std::vector<torch::Tensor>& content_targets,
+                                   LossBreakdown* breakdown) {
+  if (content_targets.size() != options_.content_layers.size())
+    throw Error("Internal error: content targets do not match the content layers.");
+  auto f = network_->features(image, wanted_);
+  auto zero = torch::zeros({}, image.options());
+  auto c = zero, s = zero;
+  for (std::size_t i = 0; i < content_targets.size(); ++i)
+    c = c + content_loss(f.at(options_.content_layers[i]), content_targets[i], options_.scale);
+  for (std::size_t i = 0; i < options_.style_layers.size(); ++i) {
+    auto gram = gram_matrix(f.at(options_.style_layers[i].layer));
+    // One style target for every picture of the batch.
+    s = s + options_.style_layers[i].weight * style_loss(gram, style_targets_[i].expand_as(gram), options_.scale);
+  }
+  auto tv = options_.tv_weight > 0.0 ? total_variation_loss(image) : zero;
+  auto total = options_.content_weight * c + options_.style_weight * s + options_.tv_weight * tv;
+  if (breakdown) {
+    breakdown->content = c.item<double>();
+    breakdown->style = s.item<double>();
+    breakdown->tv = tv.item<double>();
+    breakdown->total = total.item<double>();
+  }
+  return total;
+}
+
+}  // namespace impasto
