@@ -19,6 +19,8 @@ const Babl* format_for(int channels) {
 }  // namespace
 
 Image load_image(const std::string& path) {
+  // gegl:load shows a placeholder for a missing file rather than failing.
+  if (!g_file_test(path.c_str(), G_FILE_TEST_IS_REGULAR)) throw Error("Cannot read the image \"" + path + "\": no such file.");
   GeglNode* graph = gegl_node_new();
   GeglNode* load = gegl_node_new_child(graph, "operation", "gegl:load", "path", path.c_str(), nullptr);
   GeglBuffer* buffer = nullptr;
