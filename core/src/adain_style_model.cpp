@@ -5,6 +5,7 @@
 #include "impasto/error.h"
 #include "impasto/style_model.h"
 #include "impasto/torch_checkpoint.h"
+#include "model_name.h"
 #include "padding.h"
 
 namespace impasto {
@@ -132,8 +133,7 @@ std::unique_ptr<StyleModel> load_adain_style_model(const std::string& folder) {
     check(decoder, std::to_string(i) + ".weight", {io.first, io.second, 3, 3}, dec_file);
     check(decoder, std::to_string(i) + ".bias", {io.first}, dec_file);
   }
-  auto slash = folder.find_last_of('/');
-  return std::make_unique<AdainStyleModel>(StyleModelInfo{"adain", slash == std::string::npos ? folder : folder.substr(slash + 1)},
+  return std::make_unique<AdainStyleModel>(StyleModelInfo{"adain", model_name_from_path(folder)},
                                            AdainWeights(encoder, decoder));
 }
 

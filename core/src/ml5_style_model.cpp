@@ -3,6 +3,7 @@
 #include "impasto/error.h"
 #include "impasto/style_model.h"
 #include "ml5_network.h"
+#include "model_name.h"
 #include "padding.h"
 
 namespace impasto {
@@ -32,17 +33,10 @@ class Ml5StyleModel : public StyleModel {
   Ml5TransformerNet net_;
 };
 
-std::string folder_name(const std::string& folder) {
-  auto trimmed = folder;
-  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-  auto slash = trimmed.find_last_of('/');
-  return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
-}
-
 }  // namespace
 
 std::unique_ptr<StyleModel> load_ml5_style_model(const std::string& folder) {
-  return std::make_unique<Ml5StyleModel>(StyleModelInfo{"ml5", folder_name(folder)}, read_ml5_network(folder));
+  return std::make_unique<Ml5StyleModel>(StyleModelInfo{"ml5", model_name_from_path(folder)}, read_ml5_network(folder));
 }
 
 }  // namespace impasto

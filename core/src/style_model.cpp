@@ -8,10 +8,12 @@
 
 namespace impasto {
 
-std::unique_ptr<StyleModel> load_style_model(const std::string& path) {
-  std::ifstream manifest(path + "/manifest.json");
-  if (manifest) return load_ml5_style_model(path);
-  if (std::ifstream(path + "/decoder.pth") && std::ifstream(path + "/vgg_normalised.pth")) return load_adain_style_model(path);
+std::unique_ptr<StyleModel> load_style_model(const std::string& where) {
+  std::ifstream manifest(where + "/manifest.json");
+  if (manifest) return load_ml5_style_model(where);
+  if (std::ifstream(where + "/decoder.pth") && std::ifstream(where + "/vgg_normalised.pth")) return load_adain_style_model(where);
+  // models/fetch installs single-file models as <name>/model.pth.
+  const std::string path = std::ifstream(where + "/model.pth") ? where + "/model.pth" : where;
   std::ifstream file(path, std::ios::binary);
   char magic[2] = {0, 0};
   if (file.read(magic, 2) && magic[0] == 'P' && magic[1] == 'K') {

@@ -6,6 +6,7 @@
 #include "impasto/style_model.h"
 #include "impasto/torch_checkpoint.h"
 #include "instance_norm.h"
+#include "model_name.h"
 #include "padding.h"
 
 #include <regex>
@@ -140,13 +141,6 @@ class CycleGanModel : public StateStyleModel {
   }
 };
 
-std::string base_name(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  auto file = slash == std::string::npos ? path : path.substr(slash + 1);
-  auto dot = file.find_last_of('.');
-  return dot == std::string::npos || dot == 0 ? file : file.substr(0, dot);
-}
-
 void check_shape(const State& s, const std::string& key, std::vector<int64_t> shape, const std::string& file) {
   if (need(s, key, file).sizes().vec() != shape)
     throw Error("The model \"" + file + "\" has a wrong shape for \"" + key + "\".");
@@ -167,7 +161,7 @@ std::unique_ptr<StyleModel> load_torch_style_model(const std::string& file) {
     check_shape(state, "deconv3.conv2d.weight", {3, 32, 9, 9}, file);
     for (int r = 1; r <= 5; ++r) check_shape(state, "res" + std::to_string(r) + ".conv2.conv2d.weight", {128, 128, 3, 3}, file);
     for (const char* k : {"in1.weight", "in2.weight", "in3.weight", "in4.weight", "in5.weight"}) need(state, k, file);
-    return std::make_unique<TransformerNetModel>(StyleModelInfo{"fast-neural-style", base_name(file)},
+    return std::make_unique<TransformerNetModel>(StyleModelInfo{"fast-neural-style", model_name_from_path(file)},
                                                  StateModule(state, file));
   }
   if (state.count("model.1.weight")) {
@@ -175,7 +169,7 @@ std::unique_ptr<StyleModel> load_torch_style_model(const std::string& file) {
     check_shape(state, "model.19.weight", {256, 128, 3, 3}, file);
     check_shape(state, "model.26.weight", {3, 64, 7, 7}, file);
     for (int b = 10; b <= 18; ++b) check_shape(state, "model." + std::to_string(b) + ".conv_block.5.weight", {256, 256, 3, 3}, file);
-    return std::make_unique<CycleGanModel>(StyleModelInfo{"cyclegan", base_name(file)}, StateModule(state, file));
+    return std::make_unique<CycleGanModel>(StyleModelInfo{"cyclegan", model_name_from_path(file)}, StateModule(state, file));
   }
   throw Error("The checkpoint \"" + file + "\" is not a style model Impasto knows (fast_neural_style TransformerNet or a CycleGAN generator).");
 }

@@ -3,6 +3,7 @@
 // loader runs them; the sidecar says how to feed them.
 #include "impasto/error.h"
 #include "impasto/style_model.h"
+#include "model_name.h"
 #include "padding.h"
 
 #include <nlohmann/json.hpp>
@@ -64,10 +65,7 @@ std::unique_ptr<StyleModel> load_torchscript_style_model(const std::string& file
         multiple > 256 || std::any_of(std.begin(), std.end(), [](double v) { return !(v > 0.0); }))
       throw Error("The description \"" + sidecar + "\" has an invalid input_range, mean, std or size_multiple.");
     StyleModelInfo info{"torchscript", d.value("name", std::string())};
-    if (info.name.empty()) {
-      auto slash = file.find_last_of('/');
-      info.name = file.substr(slash == std::string::npos ? 0 : slash + 1, dot == std::string::npos ? std::string::npos : dot - (slash == std::string::npos ? 0 : slash + 1));
-    }
+    if (info.name.empty()) info.name = model_name_from_path(file);
     torch::jit::Module module;
     try {
       module = torch::jit::load(file, torch::kCPU);

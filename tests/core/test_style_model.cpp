@@ -120,6 +120,18 @@ void expect_matches(const std::string& checkpoint, const std::string& expected_f
 }
 }  // namespace
 
+TEST(TorchStyleModels, FetchedSingleFileModelsLoadFromTheirFolder) {
+  IMPASTO_REQUIRE_FIXTURES();
+  // models/fetch installs a one-file model as <model dir>/<name>/model.pth.
+  const auto dir = fs::temp_directory_path() / ("impasto-fetched-" + std::to_string(::getpid())) / "fns-candy";
+  fs::create_directories(dir);
+  fs::copy_file(test::fixture("fns-candy-random.pth"), dir / "model.pth", fs::copy_options::overwrite_existing);
+  auto model = load_style_model(dir.string());
+  EXPECT_EQ(model->info().format, "fast-neural-style");
+  EXPECT_EQ(model->info().name, "fns-candy");
+  fs::remove_all(dir.parent_path());
+}
+
 TEST(TorchStyleModels, FastNeuralStyleTransformerNetMatchesPython) {
   IMPASTO_REQUIRE_FIXTURES();
   expect_matches("fns-candy-random.pth", "fns-output.f32", "fast-neural-style");

@@ -1,10 +1,13 @@
 """models/fetch against a local mirror built from ../shared (no internet)."""
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
+import zipfile
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FETCH = os.path.join(SOURCE, "models", "fetch")
@@ -65,6 +68,48 @@ class FetchFromMirror(unittest.TestCase):
         r = fetch("--model-dir", self.models, "--mirror", mirror, "wave")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(len(os.listdir(os.path.join(self.models, "wave"))), 49)  # manifest + 48 variables
+
+    def test_zip_member_and_unpinned_files(self):
+        # pytorch/examples publishes its four styles in one zip, with no
+        # sha256 Impasto could pin offline: refused unless the user accepts.
+        mirror = os.path.join(self.tmp, "zip-mirror")
+        os.makedirs(os.path.join(mirror, "fns-candy"))
+        payload = os.urandom(4096)
+        with zipfile.ZipFile(os.path.join(mirror, "fns-candy", "saved_models.zip"), "w") as z:
+            z.writestr("saved_models/candy.pth", payload)
+            z.writestr("saved_models/mosaic.pth", b"other")
+        r = fetch("--model-dir", self.models, "--mirror", mirror, "fns-candy")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no pinned sha256", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.models, "fns-candy")))
+        r = fetch("--model-dir", self.models, "--mirror", mirror, "--allow-unpinned", "fns-candy")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(hashlib.sha256(payload).hexdigest(), r.stdout)
+        with open(os.path.join(self.models, "fns-candy", "model.pth"), "rb") as f:
+            self.assertEqual(f.read(), payload)
+        self.assertEqual(os.listdir(os.path.join(self.models, "fns-candy")), ["model.pth"])
+        # An archive without the member installs nothing.
+        with zipfile.ZipFile(os.path.join(mirror, "fns-candy", "saved_models.zip"), "w") as z:
+            z.writestr("saved_models/udnie.pth", b"x")
+        shutil.rmtree(os.path.join(self.models, "fns-candy"))
+        r = fetch("--model-dir", self.models, "--mirror", mirror, "--allow-unpinned", "fns-candy")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot take saved_models/candy.pth", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.models, "fns-candy")))
+
+    def test_every_manifest_entry_is_complete(self):
+        with open(os.path.join(SOURCE, "models", "manifest.json")) as f:
+            networks = json.load(f)["networks"]
+        names = [n["name"] for n in networks]
+        self.assertEqual(len(names), len(set(names)))
+        for n in networks:
+            for key in ["name", "display_name", "description", "licence", "format", "kind", "files"]:
+                self.assertIn(key, n, n["name"])
+            for entry in n["files"]:
+                self.assertTrue("base_url" in n or "url" in entry, n["name"])
+                self.assertIn("sha256" if "sha256_prefix" not in entry else "sha256_prefix", entry, n["name"])
+        formats = {n["format"] for n in networks}
+        self.assertTrue({"ml5", "fast-neural-style", "cyclegan", "adain", "tfjs-layers"} <= formats, formats)
 
     def test_unknown_and_unreachable(self):
         self.assertEqual(fetch("--model-dir", self.models, "alexnet").returncode, 2)
