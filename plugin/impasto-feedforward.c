@@ -16,7 +16,7 @@ enum_start (impasto_feedforward_colors)
   enum_value (IMPASTO_FEEDFORWARD_COLORS_HISTOGRAM, "histogram", N_("Keep original colours (match style colours)"))
 enum_end (ImpastoFeedforwardColors)
 
-property_string (model, _("Style model"), "wave")
+property_string (model, _("Style model"), "starry-night")
   description (_("Name of an installed style model (see models/fetch --list), or the path of a model"))
 
 property_file_path (model_dir, _("Model folder"), "")

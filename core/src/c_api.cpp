@@ -167,7 +167,7 @@ void impasto_feedforward_params_init(ImpastoFeedForwardParams* params) {
   const impasto::FeedForwardOptions d;
   std::memset(params, 0, sizeof(*params));
   params->api_version = IMPASTO_C_API_VERSION;
-  params->model = "wave";
+  params->model = "starry-night";
   params->strength = d.strength;
   params->preserve_colors = IMPASTO_COLORS_NONE;
   params->scale = d.scale;

@@ -85,7 +85,7 @@
   "2026"
   ""
   SF-STRING     "Files (pattern)"   "*.jpg"
-  SF-STRING     "Style model"       "wave"
+  SF-STRING     "Style model"       "starry-night"
   SF-DIRNAME    "Output folder"     ""
   SF-ADJUSTMENT "Strength"          '(1 0 1 0.05 0.1 2 0)
   SF-ADJUSTMENT "Processing scale"  '(1 0.05 4 0.05 0.25 2 0)

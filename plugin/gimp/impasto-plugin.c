@@ -6,7 +6,10 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
 
+#include "impasto-dialog.h"
+#include "impasto-models.h"
 #include "impasto-render.h"
 #include "impasto-settings.h"
 
@@ -248,6 +251,34 @@ stylise (gint32 image, gint32 drawable, const ImpastoSettings *s, const gchar *s
   return target;
 }
 
+/* ---- the dialog (INTERACTIVE only: no GTK on the other paths) ------------- */
+
+static GtkWidget *
+new_layer_picker (gpointer data)
+{
+  return gimp_drawable_combo_box_new (NULL, NULL);
+}
+
+/* Shows the Style Transfer dialog on *s; FALSE when cancelled. */
+static gboolean
+dialog (ImpastoSettings *s)
+{
+  ImpastoDialogHost  host = { 0 };
+  ImpastoDialog     *d;
+  gboolean           ok;
+
+  gimp_ui_init ("impasto", FALSE);
+  host.new_layer_picker = new_layer_picker;
+  host.help             = gimp_standard_help_func;
+  host.models           = impasto_list_models ();
+  d = impasto_dialog_new (s, &host);
+  gimp_window_set_transient (GTK_WINDOW (impasto_dialog_get_window (d)));
+  ok = impasto_dialog_run (d, s);
+  impasto_dialog_destroy (d);
+  impasto_model_list_free (host.models);
+  return ok;
+}
+
 static void
 run (const gchar      *name,
      gint              nparams,
@@ -302,8 +333,8 @@ run (const gchar      *name,
     }
   else
     {
-      /* Interactive and last-values runs: the stored settings of an Impasto
-       * layer, else the last values. The dialog comes with its own release. */
+      /* Interactive and last-values runs start from the stored settings of
+       * an Impasto layer (re-edit), else the last values. */
       if (!stored_settings (image, drawable, &s, &error) && !error)
         {
           impasto_settings_init (&s);
@@ -311,13 +342,10 @@ run (const gchar      *name,
             s.method = IMPASTO_METHOD_MODEL;
           gimp_get_data (name, &s);
         }
-      /* Said in the progress bar: the dialog comes with its own release. */
-      if (!error)
-        layer = stylise (image, drawable, &s,
-                         run_mode == GIMP_RUN_INTERACTIVE
-                         ? _("Style transfer with the last used settings (no dialog yet)")
-                         : _("Style transfer"),
-                         &error);
+      if (!error && run_mode == GIMP_RUN_INTERACTIVE && !dialog (&s))
+        status = GIMP_PDB_CANCEL;
+      else if (!error)
+        layer = stylise (image, drawable, &s, _("Style transfer"), &error);
     }
 
   if (status == GIMP_PDB_SUCCESS && (error || layer <= 0))
@@ -329,6 +357,10 @@ run (const gchar      *name,
         gimp_set_data (s.method == IMPASTO_METHOD_MODEL ? PROC_MODEL : PROC_GATYS, &s, sizeof (s));
       if (run_mode != GIMP_RUN_NONINTERACTIVE)
         gimp_displays_flush ();
+    }
+  else if (status == GIMP_PDB_CANCEL)
+    {
+      *nreturn_vals = 1;
     }
   else
     {

@@ -20,7 +20,7 @@ impasto_settings_init (ImpastoSettings *s)
   s->size            = 384;
   s->network         = IMPASTO_NETWORK_DARKNET_TINY;
   s->learning_rate   = 0.02;
-  g_strlcpy (s->model, "wave", sizeof (s->model));
+  g_strlcpy (s->model, "starry-night", sizeof (s->model));
   s->strength        = 1.0;
   s->scale           = 1.0;
   s->alpha           = 1.0;

@@ -9,6 +9,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -122,6 +123,59 @@ class UndoInTheUserInterface(unittest.TestCase):
         self.assertEqual(self.sf("(car (gimp-image-is-dirty img))"), "0")
         self.press("ctrl+y")
         self.assertEqual(self.layers(), after)
+
+    def find_window(self, name, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], env=self.env,
+                                   capture_output=True, text=True).stdout.split()
+            if found:
+                return found[0]
+            time.sleep(0.5)
+        self.fail("no window named %r appeared" % name)
+
+    def run_interactive(self, keys):
+        """Opens Filters > Artistic > Pretrained Style (RUN-INTERACTIVE) on
+        img, waits for the dialog, presses `keys` in it; returns the
+        Script-Fu reply or the error."""
+        outcome = {}
+
+        def call():
+            try:
+                outcome["reply"] = self.sf('(car (plug-in-impasto-model RUN-INTERACTIVE img src "" 1.0 0 1.0 0 0 -1 "" 1.0))')
+            except RuntimeError as e:
+                outcome["error"] = str(e)
+
+        worker = threading.Thread(target=call)
+        worker.start()
+        window = self.find_window("Style Transfer")
+        subprocess.run(["xdotool", "windowfocus", "--sync", window, "key", keys], env=self.env, check=True)
+        worker.join(timeout=300)
+        self.assertFalse(worker.is_alive(), "the dialog did not close")
+        return outcome
+
+    def test_dialog_cancel_changes_nothing_and_ok_adds_the_layer(self):
+        self.sf('(begin (define img (car (gimp-image-new 96 64 RGB)))'
+                ' (define src (car (gimp-layer-new img 96 64 RGB-IMAGE "photo" 100 LAYER-MODE-NORMAL)))'
+                ' (gimp-image-insert-layer img src 0 0)'
+                ' (gimp-context-set-gradient-fg-bg-rgb)'
+                ' (gimp-drawable-edit-gradient-fill src GRADIENT-LINEAR 0 FALSE 1 0 TRUE 0 0 96 64)'
+                ' (gimp-image-clean-all img)'
+                ' (define disp (car (gimp-display-new img))) img)')
+        # Close this image's window afterwards, so the undo test's keys go to its own.
+        self.addCleanup(self.sf, "(gimp-display-delete disp)")
+        before = self.layers()
+        outcome = self.run_interactive("Escape")
+        self.assertFalse(outcome.get("reply", "").isdigit(), "Cancel must not produce a layer: %s" % outcome)
+        self.assertEqual(self.layers(), before)
+        self.assertEqual(self.sf("(car (gimp-image-is-dirty img))"), "0")
+        # OK (Return) runs with what the dialog shows: the built-in default style.
+        outcome = self.run_interactive("Return")
+        self.assertIn("reply", outcome, outcome)
+        after = self.layers()
+        self.assertEqual(len(after.split()), 2, after)
+        name = self.sf("(car (gimp-item-get-name %s))" % outcome["reply"])
+        self.assertIn("Impasto: starry-night", name)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,9 @@ class FetchFromMirror(unittest.TestCase):
         mirror = os.path.join(SHARED, "models", "fast-style-ml5")
         r = fetch("--model-dir", self.models, "--mirror", mirror, "wave")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(len(os.listdir(os.path.join(self.models, "wave"))), 49)  # manifest + 48 variables
+        self.assertEqual(len(os.listdir(os.path.join(self.models, "wave"))), 50)  # manifest, 48 variables, impasto.json
+        with open(os.path.join(self.models, "wave", "impasto.json")) as f:
+            self.assertEqual(json.load(f)["display_name"], "The Great Wave (Hokusai)")
 
     def test_zip_member_and_unpinned_files(self):
         # pytorch/examples publishes its four styles in one zip, with no
@@ -87,7 +89,7 @@ class FetchFromMirror(unittest.TestCase):
         self.assertIn(hashlib.sha256(payload).hexdigest(), r.stdout)
         with open(os.path.join(self.models, "fns-candy", "model.pth"), "rb") as f:
             self.assertEqual(f.read(), payload)
-        self.assertEqual(os.listdir(os.path.join(self.models, "fns-candy")), ["model.pth"])
+        self.assertEqual(sorted(os.listdir(os.path.join(self.models, "fns-candy"))), ["impasto.json", "model.pth"])
         # An archive without the member installs nothing.
         with zipfile.ZipFile(os.path.join(mirror, "fns-candy", "saved_models.zip"), "w") as z:
             z.writestr("saved_models/udnie.pth", b"x")

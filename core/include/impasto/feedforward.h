@@ -13,7 +13,7 @@ namespace impasto {
 
 struct FeedForwardOptions {
   // A model folder or file, or the name of one in the model directory.
-  std::string model = "wave";
+  std::string model = "starry-night";
   std::string model_dir;           // empty: default_model_dir()
   double strength = 1.0;           // 0 keeps the original, 1 is the full style
   ColorPreservation preserve_colors = ColorPreservation::None;

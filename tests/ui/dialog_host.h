@@ -1,0 +1,55 @@
+// A stand-in for GIMP around the Style Transfer dialog: a layer picker with
+// two fake layers and a preview showing the sample photo.
+#pragma once
+
+#include <gegl.h>
+#include <gtk/gtk.h>
+#include <libgimpbase/gimpbase.h>
+#include <libgimpcolor/gimpcolor.h>
+#include <libgimpwidgets/gimpwidgets.h>
+
+#include "impasto-dialog.h"
+#include "impasto-models.h"
+
+namespace impasto::test {
+
+constexpr int kPaintingLayer = 7;
+constexpr int kPhotoLayer = 9;
+
+inline GtkWidget* fake_layer_picker(gpointer) {
+  return gimp_int_combo_box_new("Painting (starry-night.xcf)", kPaintingLayer, "Background (photo.jpg)", kPhotoLayer,
+                                nullptr);
+}
+
+inline GtkWidget* fake_preview(gpointer data) {
+  auto* file = static_cast<const char*>(data);
+  GdkPixbuf* pixbuf = file ? gdk_pixbuf_new_from_file_at_scale(file, 300, 300, TRUE, nullptr) : nullptr;
+  GtkWidget* frame = gtk_frame_new(nullptr);
+  gtk_frame_set_shadow_type(GTK_FRAME(frame), GTK_SHADOW_IN);
+  GtkWidget* image = pixbuf ? gtk_image_new_from_pixbuf(pixbuf) : gtk_image_new();
+  gtk_widget_set_size_request(image, 300, 300);
+  gtk_container_add(GTK_CONTAINER(frame), image);
+  if (pixbuf) g_object_unref(pixbuf);
+  return frame;
+}
+
+inline int help_calls = 0;
+inline void fake_help(const gchar*, gpointer) { ++help_calls; }
+
+inline ImpastoDialogHost fake_host(GList* models, const char* preview_file = nullptr) {
+  static bool stock = false;  // GIMP registers its icons and button labels at start-up
+  if (!stock) gimp_stock_init(), stock = true;
+  ImpastoDialogHost host{};
+  host.new_layer_picker = fake_layer_picker;
+  host.new_preview = preview_file ? fake_preview : nullptr;
+  host.help = fake_help;
+  host.data = const_cast<char*>(preview_file);
+  host.models = models;
+  return host;
+}
+
+inline void process_events() {
+  while (gtk_events_pending()) gtk_main_iteration();
+}
+
+}  // namespace impasto::test

@@ -1,0 +1,246 @@
+// The Style Transfer dialog outside GIMP (under Xvfb): its settings round-trip
+// exactly to the procedure arguments, presets, method switching, Reset,
+// change notification and keyboard access.
+#include "dialog_host.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+using namespace impasto::test;
+
+namespace {
+
+ImpastoSettings gatys_settings() {
+  ImpastoSettings s;
+  impasto_settings_init(&s);
+  s.method = IMPASTO_METHOD_GATYS;
+  s.style_drawable = kPaintingLayer;
+  g_strlcpy(s.style_files, "/tmp/impasto-a.png" G_SEARCHPATH_SEPARATOR_S "/tmp/impasto-b.png", sizeof s.style_files);
+  g_strlcpy(s.style_weights, "0.5,2,1.25", sizeof s.style_weights);
+  s.content_weight = 3.5;
+  s.style_weight = 12.0;
+  s.tv_weight = 0.05;
+  s.style_scale = 1.5;
+  s.iterations = 77;
+  s.size = 448;
+  s.network = IMPASTO_NETWORK_RANDOM;
+  s.optimizer = 1;
+  s.init = 2;
+  s.seed = 4242;
+  s.preserve_colors = 2;
+  s.threads = 3;
+  // Not shown in the dialog: must survive untouched.
+  s.learning_rate = 0.5;
+  s.multiscale = 2;
+  s.pooling = 1;
+  g_strlcpy(s.content_layers, "relu4_2", sizeof s.content_layers);
+  g_strlcpy(s.model, "wave", sizeof s.model);
+  return s;
+}
+
+ImpastoSettings model_settings() {
+  ImpastoSettings s;
+  impasto_settings_init(&s);
+  s.method = IMPASTO_METHOD_MODEL;
+  g_strlcpy(s.model, "/elsewhere/my-model", sizeof s.model);  // not installed: still kept
+  s.strength = 0.4;
+  s.scale = 0.5;
+  s.alpha = 0.75;
+  s.tile_size = 512;
+  s.preserve_colors = 1;
+  s.threads = 2;
+  return s;
+}
+
+void expect_same(const ImpastoSettings& a, const ImpastoSettings& b) {
+  // Fixed-size, pointer-free, zero-initialised: compare field by field for
+  // readable failures, then as bytes.
+  EXPECT_EQ(a.method, b.method);
+  EXPECT_STREQ(a.model, b.model);
+  EXPECT_EQ(a.style_drawable, b.style_drawable);
+  EXPECT_STREQ(a.style_files, b.style_files);
+  EXPECT_STREQ(a.style_weights, b.style_weights);
+  EXPECT_DOUBLE_EQ(a.content_weight, b.content_weight);
+  EXPECT_DOUBLE_EQ(a.style_weight, b.style_weight);
+  EXPECT_DOUBLE_EQ(a.tv_weight, b.tv_weight);
+  EXPECT_DOUBLE_EQ(a.style_scale, b.style_scale);
+  EXPECT_EQ(a.iterations, b.iterations);
+  EXPECT_EQ(a.size, b.size);
+  EXPECT_EQ(a.network, b.network);
+  EXPECT_EQ(a.optimizer, b.optimizer);
+  EXPECT_EQ(a.init, b.init);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_DOUBLE_EQ(a.strength, b.strength);
+  EXPECT_DOUBLE_EQ(a.scale, b.scale);
+  EXPECT_DOUBLE_EQ(a.alpha, b.alpha);
+  EXPECT_EQ(a.tile_size, b.tile_size);
+  EXPECT_EQ(a.preserve_colors, b.preserve_colors);
+  EXPECT_EQ(a.threads, b.threads);
+  EXPECT_DOUBLE_EQ(a.learning_rate, b.learning_rate);
+  EXPECT_EQ(a.multiscale, b.multiscale);
+  EXPECT_EQ(a.pooling, b.pooling);
+  EXPECT_STREQ(a.content_layers, b.content_layers);
+  EXPECT_EQ(std::memcmp(&a, &b, sizeof a), 0);
+}
+
+class Dialog : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    models_ = impasto_list_models();
+    for (const char* f : {"/tmp/impasto-a.png", "/tmp/impasto-b.png"}) g_file_set_contents(f, "x", 1, nullptr);
+  }
+  void TearDown() override {
+    if (dialog_) impasto_dialog_destroy(dialog_);
+    impasto_model_list_free(models_);
+  }
+  ImpastoDialog* open(const ImpastoSettings& s) {
+    auto host = fake_host(models_);
+    dialog_ = impasto_dialog_new(&s, &host);
+    gtk_widget_show(impasto_dialog_get_window(dialog_));
+    process_events();
+    return dialog_;
+  }
+  GtkAdjustment* adj(const char* key) { return GTK_ADJUSTMENT(impasto_dialog_lookup(dialog_, key)); }
+  GList* models_ = nullptr;
+  ImpastoDialog* dialog_ = nullptr;
+};
+
+}  // namespace
+
+TEST_F(Dialog, GatysSettingsRoundTripExactly) {
+  ImpastoSettings in = gatys_settings(), out;
+  std::memset(&out, 0x55, sizeof out);
+  impasto_dialog_get_settings(open(in), &out);
+  expect_same(in, out);
+}
+
+TEST_F(Dialog, PretrainedSettingsRoundTripExactly) {
+  ImpastoSettings in = model_settings(), out;
+  impasto_dialog_get_settings(open(in), &out);
+  expect_same(in, out);
+}
+
+TEST_F(Dialog, ListsTheBuiltInAndInstalledModels) {
+  ASSERT_NE(models_, nullptr) << "no models found: IMPASTO_STYLES_DIR / IMPASTO_MODEL_DIR";
+  bool builtin = false;
+  for (GList* l = models_; l; l = l->next) builtin |= static_cast<ImpastoModelInfo*>(l->data)->builtin;
+  EXPECT_TRUE(builtin) << "the styles that ship with Impasto are listed";
+  auto* first = static_cast<ImpastoModelInfo*>(models_->data);
+  ImpastoSettings s = model_settings();
+  g_strlcpy(s.model, first->name, sizeof s.model);
+  ImpastoSettings out;
+  impasto_dialog_get_settings(open(s), &out);
+  EXPECT_STREQ(out.model, first->name);
+}
+
+TEST_F(Dialog, QualityPresetsSetTheRawNumbersAndBack) {
+  open(gatys_settings());
+  auto* quality = GIMP_INT_COMBO_BOX(impasto_dialog_lookup(dialog_, "quality"));
+  gint q = -1;
+  gimp_int_combo_box_get_active(quality, &q);
+  EXPECT_EQ(q, IMPASTO_QUALITY_CUSTOM) << "77 iterations at 448 px is no preset";
+  gimp_int_combo_box_set_active(quality, IMPASTO_QUALITY_FINE);
+  EXPECT_EQ(gtk_adjustment_get_value(adj("iterations")), 300);
+  EXPECT_EQ(gtk_adjustment_get_value(adj("size")), 512);
+  gimp_int_combo_box_set_active(quality, IMPASTO_QUALITY_DRAFT);
+  EXPECT_EQ(gtk_adjustment_get_value(adj("iterations")), 60);
+  gtk_adjustment_set_value(adj("iterations"), 61);
+  gimp_int_combo_box_get_active(quality, &q);
+  EXPECT_EQ(q, IMPASTO_QUALITY_CUSTOM);
+  gtk_adjustment_set_value(adj("iterations"), 150);
+  gtk_adjustment_set_value(adj("size"), 384);
+  gimp_int_combo_box_get_active(quality, &q);
+  EXPECT_EQ(q, IMPASTO_QUALITY_BALANCED);
+}
+
+TEST_F(Dialog, SwitchingMethodKeepsTheSharedSettings) {
+  open(gatys_settings());
+  gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "method-model")), TRUE);
+  ImpastoSettings out;
+  impasto_dialog_get_settings(dialog_, &out);
+  EXPECT_EQ(out.method, IMPASTO_METHOD_MODEL);
+  EXPECT_EQ(out.preserve_colors, 2);
+  EXPECT_EQ(out.threads, 3);
+  EXPECT_DOUBLE_EQ(out.style_weight, 12.0) << "the other method's settings are kept too";
+  gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "method-gatys")), TRUE);
+  impasto_dialog_get_settings(dialog_, &out);
+  expect_same(gatys_settings(), out);
+}
+
+namespace {
+int change_count = 0;
+void count_change(ImpastoDialog*, gpointer) { ++change_count; }
+}  // namespace
+
+TEST_F(Dialog, ReportsChangesButNotItsOwnUpdates) {
+  open(gatys_settings());
+  change_count = 0;
+  impasto_dialog_on_change(dialog_, G_CALLBACK(count_change), nullptr);
+  ImpastoSettings s = model_settings();
+  impasto_dialog_set_settings(dialog_, &s);
+  EXPECT_EQ(change_count, 0);
+  gtk_adjustment_set_value(adj("strength"), 0.9);
+  EXPECT_EQ(change_count, 1);
+  gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "method-gatys")), TRUE);
+  EXPECT_GE(change_count, 2);
+}
+
+namespace {
+gboolean press(gpointer data) {
+  auto* d = static_cast<ImpastoDialog*>(data);
+  static int step = 0;
+  gtk_dialog_response(GTK_DIALOG(impasto_dialog_get_window(d)), step++ == 0 ? 1 /* Reset */ : GTK_RESPONSE_OK);
+  return step < 2;
+}
+}  // namespace
+
+TEST_F(Dialog, ResetRestoresDefaultsButKeepsWhatToWorkOn) {
+  ImpastoSettings in = gatys_settings(), out;
+  open(in);
+  g_timeout_add(50, press, dialog_);
+  ASSERT_TRUE(impasto_dialog_run(dialog_, &out));
+  ImpastoSettings defaults;
+  impasto_settings_init(&defaults);
+  EXPECT_DOUBLE_EQ(out.style_weight, defaults.style_weight);
+  EXPECT_EQ(out.iterations, defaults.iterations);
+  EXPECT_EQ(out.seed, defaults.seed);
+  EXPECT_EQ(out.style_drawable, in.style_drawable);
+  EXPECT_STREQ(out.style_files, in.style_files);
+  EXPECT_STREQ(out.style_weights, "1,1,1");
+}
+
+namespace {
+// Every label with a mnemonic points at a widget; every input has a tooltip
+// or a mnemonic label.
+void check_widget(GtkWidget* w, int* labels, int* missing) {
+  if (GTK_IS_LABEL(w) && gtk_label_get_use_underline(GTK_LABEL(w))) {
+    ++*labels;
+    if (!gtk_label_get_mnemonic_widget(GTK_LABEL(w)) && !GTK_IS_BUTTON(gtk_widget_get_parent(w)) &&
+        !GTK_IS_EXPANDER(gtk_widget_get_parent(w))) {
+      ADD_FAILURE() << "mnemonic label without a target: " << gtk_label_get_text(GTK_LABEL(w));
+      ++*missing;
+    }
+  }
+  if (GTK_IS_CONTAINER(w)) {
+    GList* children = gtk_container_get_children(GTK_CONTAINER(w));
+    for (GList* l = children; l; l = l->next) check_widget(GTK_WIDGET(l->data), labels, missing);
+    g_list_free(children);
+  }
+}
+}  // namespace
+
+TEST_F(Dialog, EveryControlHasAMnemonic) {
+  open(gatys_settings());
+  int labels = 0, missing = 0;
+  check_widget(impasto_dialog_get_window(dialog_), &labels, &missing);
+  EXPECT_GE(labels, 20);
+  EXPECT_EQ(missing, 0);
+}
+
+int main(int argc, char** argv) {
+  gtk_init(&argc, &argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,735 @@
+#include "impasto-config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <gegl.h>
+#include <gtk/gtk.h>
+#include <libgimpbase/gimpbase.h>
+#include <libgimpcolor/gimpcolor.h>
+#include <libgimpwidgets/gimpwidgets.h>
+
+#include "impasto-dialog.h"
+#include "impasto-models.h"
+
+#define HELP_ID "plug-in-impasto"
+#define RESPONSE_RESET 1
+#define N_STYLE_FILES 2
+
+enum { MODEL_COL_THUMB, MODEL_COL_TEXT, MODEL_COL_NAME, MODEL_COL_NEEDS_STYLE, MODEL_N_COLS };
+
+struct _ImpastoDialog
+{
+  GtkWidget       *window;
+  GHashTable      *keys;          /* settings key -> widget or adjustment */
+  ImpastoSettings  opened_with;   /* fields the dialog does not show */
+  GtkWidget       *pages;         /* notebook: 0 Gatys, 1 pretrained */
+  GtkWidget       *method_gatys, *method_model;
+  GtkWidget       *use_layer, *layer_picker;
+  GtkObject       *layer_weight;
+  GtkWidget       *files[N_STYLE_FILES];
+  GtkObject       *file_weights[N_STYLE_FILES];
+  GtkWidget       *quality;
+  GtkObject       *iterations, *size;
+  GtkWidget       *model_view;
+  GtkListStore    *model_store;
+  GtkWidget       *seed_box;
+  gboolean         updating;      /* set_settings in progress: no change signals */
+  GCallback        on_change;
+  gpointer         on_change_data;
+};
+
+/* ---- quality presets ------------------------------------------------------ */
+
+void
+impasto_quality_values (ImpastoQuality quality, gint *iterations, gint *size)
+{
+  static const gint values[][2] = { { 60, 256 }, { 150, 384 }, { 300, 512 } };
+
+  if (quality > IMPASTO_QUALITY_FINE)
+    return;
+  *iterations = values[quality][0];
+  *size       = values[quality][1];
+}
+
+ImpastoQuality
+impasto_quality_of (gint iterations, gint size)
+{
+  ImpastoQuality q;
+
+  for (q = IMPASTO_QUALITY_DRAFT; q <= IMPASTO_QUALITY_FINE; q++)
+    {
+      gint it, sz;
+
+      impasto_quality_values (q, &it, &sz);
+      if (it == iterations && sz == size)
+        return q;
+    }
+  return IMPASTO_QUALITY_CUSTOM;
+}
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void
+changed (ImpastoDialog *d)
+{
+  if (!d->updating && d->on_change)
+    ((void (*) (ImpastoDialog *, gpointer)) d->on_change) (d, d->on_change_data);
+}
+
+static void
+remember (ImpastoDialog *d, const gchar *key, gpointer object)
+{
+  g_hash_table_insert (d->keys, (gpointer) key, object);
+}
+
+static GtkObject *
+adjustment (ImpastoDialog *d, const gchar *key)
+{
+  return GTK_OBJECT (g_hash_table_lookup (d->keys, key));
+}
+
+static gdouble
+value_of (ImpastoDialog *d, const gchar *key)
+{
+  return gtk_adjustment_get_value (GTK_ADJUSTMENT (adjustment (d, key)));
+}
+
+static void
+set_value (ImpastoDialog *d, const gchar *key, gdouble v)
+{
+  gtk_adjustment_set_value (GTK_ADJUSTMENT (adjustment (d, key)), v);
+}
+
+static void
+adjustment_changed (GtkAdjustment *adj, ImpastoDialog *d)
+{
+  changed (d);
+}
+
+/* A labelled slider with a numeric entry on row `row` of `table`. */
+static GtkObject *
+add_scale (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key, const gchar *label,
+           gdouble value, gdouble lower, gdouble upper, gdouble step, gint digits,
+           gboolean logarithmic, const gchar *tooltip)
+{
+  GtkObject *adj = gimp_scale_entry_new (GTK_TABLE (table), 0, row, label, 160, 6,
+                                         value, lower, upper, step, step * 10, digits,
+                                         TRUE, lower, upper, tooltip, NULL);
+
+  if (logarithmic)
+    gimp_scale_entry_set_logarithmic (adj, TRUE);
+  g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_changed), d);
+  remember (d, key, adj);
+  return adj;
+}
+
+static GtkWidget *
+add_combo (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key, const gchar *label,
+           const gchar *tooltip, GtkWidget *combo)
+{
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row, label, 0.0, 0.5, combo, 2, FALSE);
+  gimp_help_set_help_data (combo, tooltip, NULL);
+  g_signal_connect_swapped (combo, "changed", G_CALLBACK (changed), d);
+  remember (d, key, combo);
+  return combo;
+}
+
+static gint
+combo_value (ImpastoDialog *d, const gchar *key)
+{
+  gint v = 0;
+
+  gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (g_hash_table_lookup (d->keys, key)), &v);
+  return v;
+}
+
+static void
+set_combo (ImpastoDialog *d, const gchar *key, gint v)
+{
+  gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (g_hash_table_lookup (d->keys, key)), v);
+}
+
+static GtkWidget *
+new_table (gint rows)
+{
+  GtkWidget *table = gtk_table_new (rows, 3, FALSE);
+
+  gtk_table_set_col_spacings (GTK_TABLE (table), 6);
+  gtk_table_set_row_spacings (GTK_TABLE (table), 4);
+  return table;
+}
+
+static GtkWidget *
+framed (const gchar *title, GtkWidget *child)
+{
+  GtkWidget *frame = gimp_frame_new (title);
+
+  gtk_container_add (GTK_CONTAINER (frame), child);
+  return frame;
+}
+
+/* The contents of an expander, indented like a frame's (HIG: 12 px). */
+static GtkWidget *
+indented (GtkWidget *child)
+{
+  GtkWidget *alignment = gtk_alignment_new (0.0, 0.0, 1.0, 1.0);
+
+  gtk_alignment_set_padding (GTK_ALIGNMENT (alignment), 6, 0, 12, 0);
+  gtk_container_add (GTK_CONTAINER (alignment), child);
+  return alignment;
+}
+
+/* ---- method switching ----------------------------------------------------- */
+
+static void
+method_toggled (GtkToggleButton *button, ImpastoDialog *d)
+{
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (d->pages),
+                                 gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->method_model)) ? 1 : 0);
+  changed (d);
+}
+
+/* ---- Gatys page ----------------------------------------------------------- */
+
+static void
+quality_changed (GtkComboBox *combo, ImpastoDialog *d)
+{
+  gint q = IMPASTO_QUALITY_CUSTOM, it, sz;
+
+  gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (combo), &q);
+  if (q == IMPASTO_QUALITY_CUSTOM || d->updating)
+    return;
+  impasto_quality_values (q, &it, &sz);
+  d->updating = TRUE;
+  gtk_adjustment_set_value (GTK_ADJUSTMENT (d->iterations), it);
+  gtk_adjustment_set_value (GTK_ADJUSTMENT (d->size), sz);
+  d->updating = FALSE;
+  changed (d);
+}
+
+/* Editing the raw numbers shows which preset they are, or Custom. */
+static void
+raw_quality_changed (GtkAdjustment *adj, ImpastoDialog *d)
+{
+  gboolean was = d->updating;
+
+  if (was)
+    return;
+  d->updating = TRUE;
+  gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->quality),
+                                 impasto_quality_of ((gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (d->iterations)),
+                                                     (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (d->size))));
+  d->updating = FALSE;
+}
+
+static void
+use_layer_toggled (GtkToggleButton *button, ImpastoDialog *d)
+{
+  gboolean on = gtk_toggle_button_get_active (button);
+
+  gtk_widget_set_sensitive (d->layer_picker, on);
+  gimp_scale_entry_set_sensitive (d->layer_weight, on);
+  changed (d);
+}
+
+static GtkWidget *
+style_frame (ImpastoDialog *d, const ImpastoDialogHost *host)
+{
+  GtkWidget *table = new_table (2 + 2 * N_STYLE_FILES);
+  gint       row = 0, i;
+
+  d->use_layer = gtk_check_button_new_with_mnemonic (_("Style _layer:"));
+  gimp_help_set_help_data (d->use_layer, _("Take the style from a layer of any open image, such as a painting"), NULL);
+  gtk_table_attach (GTK_TABLE (table), d->use_layer, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
+  d->layer_picker = host->new_layer_picker (host->data);
+  gtk_table_attach (GTK_TABLE (table), d->layer_picker, 1, 3, row, row + 1, GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+  g_signal_connect_swapped (d->layer_picker, "changed", G_CALLBACK (changed), d);
+  g_signal_connect (d->use_layer, "toggled", G_CALLBACK (use_layer_toggled), d);
+  remember (d, "use-style-layer", d->use_layer);
+  remember (d, "style-drawable", d->layer_picker);
+  row++;
+  d->layer_weight = add_scale (d, table, row++, "layer-blend", _("Layer _blend:"), 1.0, 0.0, 10.0, 0.1, 2, FALSE,
+                               _("How much of the mix of styles comes from the layer"));
+
+  for (i = 0; i < N_STYLE_FILES; i++)
+    {
+      static const gchar *keys[N_STYLE_FILES][2] = { { "style-file-1", "file-blend-1" }, { "style-file-2", "file-blend-2" } };
+      GtkWidget *label;
+
+      d->files[i] = gtk_file_chooser_button_new (i == 0 ? _("Choose a style image") : _("Choose a second style image"),
+                                                 GTK_FILE_CHOOSER_ACTION_OPEN);
+      label = gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, i == 0 ? _("Style _file:") : _("_Second style file:"),
+                                         0.0, 0.5, d->files[i], 2, FALSE);
+      (void) label;
+      gimp_help_set_help_data (d->files[i], _("Or take the style from an image file; several styles are mixed by their blend weights"), NULL);
+      g_signal_connect_swapped (d->files[i], "selection-changed", G_CALLBACK (changed), d);
+      remember (d, keys[i][0], d->files[i]);
+      d->file_weights[i] = add_scale (d, table, row++, keys[i][1], i == 0 ? _("File bl_end:") : _("Second file ble_nd:"),
+                                      1.0, 0.0, 10.0, 0.1, 2, FALSE, _("How much of the mix of styles comes from this file"));
+    }
+  return framed (_("Style"), table);
+}
+
+static GtkWidget *
+gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
+{
+  GtkWidget *vbox = gtk_vbox_new (FALSE, 12);
+  GtkWidget *table, *expander, *advanced;
+  guint32    dummy_seed = 0;
+  gboolean   dummy_random = FALSE;
+
+  gtk_box_pack_start (GTK_BOX (vbox), style_frame (d, host), FALSE, FALSE, 0);
+
+  table = new_table (5);
+  add_scale (d, table, 0, "content-weight", _("_Content:"), 1.0, 0.01, 100.0, 0.01, 2, TRUE,
+             _("How closely the result keeps the shapes of your picture"));
+  add_scale (d, table, 1, "style-weight", _("St_yle:"), 2.0, 0.01, 1000.0, 0.01, 2, TRUE,
+             _("How strongly the brushwork and textures of the style are painted in"));
+  add_scale (d, table, 2, "tv-weight", _("S_moothness:"), 0.02, 0.0001, 10.0, 0.001, 4, TRUE,
+             _("Higher values remove speckles and grain; too high gives a blurry result"));
+  add_scale (d, table, 3, "style-scale", _("_Detail size:"), 1.0, 0.05, 8.0, 0.05, 2, TRUE,
+             _("Above 1 paints larger brush strokes and motifs, below 1 finer ones"));
+  d->quality = add_combo (d, table, 4, "quality", _("_Quality:"),
+                          _("Draft is quick for trying settings; Fine takes longer and paints more detail"),
+                          gimp_int_combo_box_new (_("Draft"), IMPASTO_QUALITY_DRAFT, _("Balanced"), IMPASTO_QUALITY_BALANCED,
+                                                  _("Fine"), IMPASTO_QUALITY_FINE, _("Custom"), IMPASTO_QUALITY_CUSTOM, NULL));
+  g_signal_connect (d->quality, "changed", G_CALLBACK (quality_changed), d);
+  gtk_box_pack_start (GTK_BOX (vbox), framed (_("Weights"), table), FALSE, FALSE, 0);
+
+  expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
+  advanced = new_table (6);
+  d->iterations = add_scale (d, advanced, 0, "iterations", _("_Iterations:"), 150, 1, 2000, 1, 0, TRUE,
+                             _("Optimisation steps; more refine the result and take longer"));
+  d->size = add_scale (d, advanced, 1, "size", _("Processing si_ze:"), 384, 64, 2048, 16, 0, TRUE,
+                       _("Longest side, in pixels, at which the style is painted; the result is scaled to the layer"));
+  g_signal_connect (d->iterations, "value-changed", G_CALLBACK (raw_quality_changed), d);
+  g_signal_connect (d->size, "value-changed", G_CALLBACK (raw_quality_changed), d);
+  add_combo (d, advanced, 2, "network", _("_Network:"), _("The network that measures content and style"),
+             gimp_int_combo_box_new (_("Tiny Darknet (recommended)"), IMPASTO_NETWORK_DARKNET_TINY,
+                                     _("VGG-19 (slower)"), IMPASTO_NETWORK_VGG19,
+                                     _("Weights-free (no download, weaker)"), IMPASTO_NETWORK_RANDOM, NULL));
+  add_combo (d, advanced, 3, "optimizer", _("_Optimiser:"), _("L-BFGS converges in fewer steps; Adam is steadier with high style weights"),
+             gimp_int_combo_box_new ("L-BFGS", 0, "Adam", 1, NULL));
+  add_combo (d, advanced, 4, "init", _("Start _from:"), _("The picture the optimisation starts from"),
+             gimp_int_combo_box_new (_("The layer"), 0, _("Noise"), 1, _("The style image"), 2, NULL));
+  d->seed_box = gimp_random_seed_new (&dummy_seed, &dummy_random);
+  gtk_widget_hide (GIMP_RANDOM_SEED_TOGGLE (d->seed_box));
+  gtk_widget_set_no_show_all (GIMP_RANDOM_SEED_TOGGLE (d->seed_box), TRUE);
+  gimp_table_attach_aligned (GTK_TABLE (advanced), 0, 5, _("R_andom seed:"), 0.0, 0.5, d->seed_box, 2, TRUE);
+  gimp_help_set_help_data (GIMP_RANDOM_SEED_SPINBUTTON (d->seed_box),
+                           _("The same seed and settings give the same picture; New Seed tries another"), NULL);
+  g_signal_connect (GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box), "value-changed", G_CALLBACK (adjustment_changed), d);
+  remember (d, "seed", GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box));
+  gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
+  gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
+  remember (d, "advanced-gatys", expander);
+  return vbox;
+}
+
+/* ---- pretrained page ------------------------------------------------------ */
+
+static void
+model_selection_changed (GtkTreeSelection *selection, ImpastoDialog *d)
+{
+  changed (d);
+}
+
+static void
+add_model_row (ImpastoDialog *d, const gchar *name, const gchar *display, const gchar *licence,
+               const gchar *thumbnail, gboolean builtin, gboolean needs_style)
+{
+  GtkTreeIter  iter;
+  GdkPixbuf   *thumb = NULL;
+  gchar       *text;
+
+  if (thumbnail)
+    thumb = gdk_pixbuf_new_from_file_at_scale (thumbnail, 48, 48, TRUE, NULL);
+  text = g_markup_printf_escaped ("%s\n<small>%s%s%s</small>", display,
+                                  builtin ? _("Built in") : name,
+                                  licence && *licence ? " · " : "", licence ? licence : "");
+  gtk_list_store_append (d->model_store, &iter);
+  gtk_list_store_set (d->model_store, &iter, MODEL_COL_THUMB, thumb, MODEL_COL_TEXT, text,
+                      MODEL_COL_NAME, name, MODEL_COL_NEEDS_STYLE, needs_style, -1);
+  if (thumb)
+    g_object_unref (thumb);
+  g_free (text);
+}
+
+static GtkWidget *
+model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
+{
+  GtkWidget         *vbox = gtk_vbox_new (FALSE, 12);
+  GtkWidget         *scrolled, *label, *table, *expander, *advanced, *mnemonic;
+  GtkTreeViewColumn *column;
+  GtkCellRenderer   *cell;
+  GList             *l;
+  gchar             *dir, *hint;
+
+  d->model_store = gtk_list_store_new (MODEL_N_COLS, GDK_TYPE_PIXBUF, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  for (l = host->models; l; l = l->next)
+    {
+      const ImpastoModelInfo *m = l->data;
+
+      add_model_row (d, m->name, m->display_name, m->licence, m->thumbnail, m->builtin, m->needs_style);
+    }
+  d->model_view = gtk_tree_view_new_with_model (GTK_TREE_MODEL (d->model_store));
+  gtk_tree_view_set_headers_visible (GTK_TREE_VIEW (d->model_view), FALSE);
+  column = gtk_tree_view_column_new ();
+  cell = gtk_cell_renderer_pixbuf_new ();
+  gtk_cell_renderer_set_fixed_size (cell, 52, 52);
+  gtk_tree_view_column_pack_start (column, cell, FALSE);
+  gtk_tree_view_column_add_attribute (column, cell, "pixbuf", MODEL_COL_THUMB);
+  cell = gtk_cell_renderer_text_new ();
+  gtk_tree_view_column_pack_start (column, cell, TRUE);
+  gtk_tree_view_column_add_attribute (column, cell, "markup", MODEL_COL_TEXT);
+  gtk_tree_view_append_column (GTK_TREE_VIEW (d->model_view), column);
+  gimp_help_set_help_data (d->model_view, _("A pretrained style paints the whole picture in one pass, in seconds"), NULL);
+  g_signal_connect (gtk_tree_view_get_selection (GTK_TREE_VIEW (d->model_view)), "changed",
+                    G_CALLBACK (model_selection_changed), d);
+  remember (d, "model", d->model_view);
+
+  mnemonic = gtk_label_new_with_mnemonic (_("Pretrained _style:"));
+  gtk_misc_set_alignment (GTK_MISC (mnemonic), 0.0, 0.5);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (mnemonic), d->model_view);
+  gtk_box_pack_start (GTK_BOX (vbox), mnemonic, FALSE, FALSE, 0);
+  scrolled = gtk_scrolled_window_new (NULL, NULL);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_shadow_type (GTK_SCROLLED_WINDOW (scrolled), GTK_SHADOW_IN);
+  gtk_widget_set_size_request (scrolled, -1, 230);
+  gtk_container_add (GTK_CONTAINER (scrolled), d->model_view);
+  gtk_box_pack_start (GTK_BOX (vbox), scrolled, TRUE, TRUE, 0);
+
+  dir = impasto_user_model_dir ();
+  hint = g_strdup_printf (_("Install more with models/fetch (for example \"models/fetch --list\"); they go to %s."), dir);
+  label = gtk_label_new (hint);
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+  gimp_label_set_attributes (GTK_LABEL (label), PANGO_ATTR_SCALE, PANGO_SCALE_SMALL, -1);
+  gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
+  g_free (hint);
+  g_free (dir);
+
+  table = new_table (3);
+  add_scale (d, table, 0, "strength", _("S_trength:"), 1.0, 0.0, 1.0, 0.01, 2, FALSE,
+             _("Blend with the original: 0 keeps your picture, 1 is the full style"));
+  add_scale (d, table, 1, "scale", _("_Detail size:"), 1.0, 0.05, 4.0, 0.05, 2, TRUE,
+             _("The picture is scaled by this before stylising: below 1 gives larger brush strokes and runs faster"));
+  add_scale (d, table, 2, "alpha", _("Style _amount:"), 1.0, 0.0, 1.0, 0.01, 2, FALSE,
+             _("Only for models that take any style image (AdaIN): how far to move towards the style"));
+  gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
+
+  expander = gtk_expander_new_with_mnemonic (_("Ad_vanced"));
+  advanced = new_table (1);
+  add_scale (d, advanced, 0, "tile-size", _("T_ile size:"), 0, 0, 4096, 64, 0, FALSE,
+             _("Pixels per tile side; 0 chooses from the free memory. Smaller tiles use less memory"));
+  gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
+  gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
+  remember (d, "advanced-model", expander);
+  return vbox;
+}
+
+static void
+select_model (ImpastoDialog *d, const gchar *name)
+{
+  GtkTreeModel *model = GTK_TREE_MODEL (d->model_store);
+  GtkTreeIter   iter;
+  gboolean      valid;
+
+  for (valid = gtk_tree_model_get_iter_first (model, &iter); valid; valid = gtk_tree_model_iter_next (model, &iter))
+    {
+      gchar   *row_name;
+      gboolean same;
+
+      gtk_tree_model_get (model, &iter, MODEL_COL_NAME, &row_name, -1);
+      same = !g_strcmp0 (row_name, name);
+      g_free (row_name);
+      if (same)
+        break;
+    }
+  if (!valid && name && *name)
+    {
+      /* A model given by path, or not installed any more: keep it choosable. */
+      add_model_row (d, name, name, _("not in the model folders"), NULL, FALSE, FALSE);
+      valid = gtk_tree_model_iter_nth_child (model, &iter, NULL, gtk_tree_model_iter_n_children (model, NULL) - 1);
+    }
+  if (valid)
+    {
+      GtkTreePath *path = gtk_tree_model_get_path (model, &iter);
+
+      gtk_tree_selection_select_iter (gtk_tree_view_get_selection (GTK_TREE_VIEW (d->model_view)), &iter);
+      gtk_tree_view_scroll_to_cell (GTK_TREE_VIEW (d->model_view), path, NULL, FALSE, 0, 0);
+      gtk_tree_path_free (path);
+    }
+}
+
+/* ---- shared settings ------------------------------------------------------ */
+
+static GtkWidget *
+shared_table (ImpastoDialog *d)
+{
+  GtkWidget *table = new_table (2);
+
+  add_combo (d, table, 0, "preserve-colors", _("C_olours:"),
+             _("Keep the painting's colours, or keep your picture's colours and take only the brushwork"),
+             gimp_int_combo_box_new (_("From the style"), 0, _("Keep the original colours"), 1,
+                                     _("Match the original's colour balance"), 2, NULL));
+  add_scale (d, table, 1, "threads", _("T_hreads:"), 0, 0, 64, 1, 0, FALSE,
+             _("Processor threads to use; 0 uses every core"));
+  return table;
+}
+
+/* ---- settings round trip -------------------------------------------------- */
+
+static gchar **
+split_files (const gchar *files)
+{
+  return files && *files ? g_strsplit (files, G_SEARCHPATH_SEPARATOR_S, -1) : g_new0 (gchar *, 1);
+}
+
+void
+impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
+{
+  gchar  **files = split_files (s->style_files);
+  gchar  **weights = g_strsplit (s->style_weights, ",", -1);
+  gint     w = 0, i;
+  gboolean layer = s->style_drawable > 0;
+
+  d->updating = TRUE;
+  d->opened_with = *s;
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (s->method == IMPASTO_METHOD_MODEL ? d->method_model : d->method_gatys), TRUE);
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (d->pages), s->method == IMPASTO_METHOD_MODEL ? 1 : 0);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->use_layer), layer);
+  gtk_widget_set_sensitive (d->layer_picker, layer);
+  gimp_scale_entry_set_sensitive (d->layer_weight, layer);
+  if (layer)
+    gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->layer_picker), s->style_drawable);
+  /* Weights: one per style, the layer's first. */
+  gtk_adjustment_set_value (GTK_ADJUSTMENT (d->layer_weight),
+                            layer && weights[w] && *weights[w] ? g_ascii_strtod (weights[w++], NULL) : 1.0);
+  for (i = 0; i < N_STYLE_FILES; i++)
+    {
+      gboolean has = files[i] && *files[i] && (i == 0 || files[i - 1]);
+
+      if (has)
+        gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->files[i]), files[i]);
+      else
+        gtk_file_chooser_unselect_all (GTK_FILE_CHOOSER (d->files[i]));
+      gtk_adjustment_set_value (GTK_ADJUSTMENT (d->file_weights[i]),
+                                has && weights[w] && *weights[w] ? g_ascii_strtod (weights[w++], NULL) : 1.0);
+    }
+
+  set_value (d, "content-weight", s->content_weight);
+  set_value (d, "style-weight", s->style_weight);
+  set_value (d, "tv-weight", s->tv_weight);
+  set_value (d, "style-scale", s->style_scale);
+  set_value (d, "iterations", s->iterations);
+  set_value (d, "size", s->size);
+  set_combo (d, "quality", impasto_quality_of (s->iterations, s->size));
+  set_combo (d, "network", s->network);
+  set_combo (d, "optimizer", s->optimizer);
+  set_combo (d, "init", s->init);
+  set_value (d, "seed", s->seed);
+
+  select_model (d, s->model);
+  set_value (d, "strength", s->strength);
+  set_value (d, "scale", s->scale);
+  set_value (d, "alpha", s->alpha);
+  set_value (d, "tile-size", s->tile_size);
+  set_combo (d, "preserve-colors", s->preserve_colors);
+  set_value (d, "threads", s->threads);
+  d->updating = FALSE;
+  g_strfreev (files);
+  g_strfreev (weights);
+}
+
+void
+impasto_dialog_get_settings (ImpastoDialog *d, ImpastoSettings *s)
+{
+  GString          *files = g_string_new (NULL), *weights = g_string_new (NULL);
+  gchar             num[G_ASCII_DTOSTR_BUF_SIZE];
+  GtkTreeModel     *model;
+  GtkTreeIter       iter;
+  gint              i;
+
+  *s = d->opened_with;
+  s->method = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->method_model)) ? IMPASTO_METHOD_MODEL
+                                                                                   : IMPASTO_METHOD_GATYS;
+  s->style_drawable = -1;
+  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->use_layer)))
+    {
+      gint id = -1;
+
+      if (gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->layer_picker), &id) && id > 0)
+        {
+          s->style_drawable = id;
+          g_string_append (weights, g_ascii_dtostr (num, sizeof num, gtk_adjustment_get_value (GTK_ADJUSTMENT (d->layer_weight))));
+        }
+    }
+  for (i = 0; i < N_STYLE_FILES; i++)
+    {
+      gchar *file = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (d->files[i]));
+
+      if (!file)
+        continue;
+      if (files->len)
+        g_string_append_c (files, G_SEARCHPATH_SEPARATOR);
+      g_string_append (files, file);
+      if (weights->len)
+        g_string_append_c (weights, ',');
+      g_string_append (weights, g_ascii_dtostr (num, sizeof num, gtk_adjustment_get_value (GTK_ADJUSTMENT (d->file_weights[i]))));
+      g_free (file);
+    }
+  g_strlcpy (s->style_files, files->str, sizeof s->style_files);
+  g_strlcpy (s->style_weights, weights->str, sizeof s->style_weights);
+  g_string_free (files, TRUE);
+  g_string_free (weights, TRUE);
+
+  s->content_weight = value_of (d, "content-weight");
+  s->style_weight   = value_of (d, "style-weight");
+  s->tv_weight      = value_of (d, "tv-weight");
+  s->style_scale    = value_of (d, "style-scale");
+  s->iterations     = (gint) value_of (d, "iterations");
+  s->size           = (gint) value_of (d, "size");
+  s->network        = combo_value (d, "network");
+  s->optimizer      = combo_value (d, "optimizer");
+  s->init           = combo_value (d, "init");
+  s->seed           = (gint) value_of (d, "seed");
+
+  if (gtk_tree_selection_get_selected (gtk_tree_view_get_selection (GTK_TREE_VIEW (d->model_view)), &model, &iter))
+    {
+      gchar *name;
+
+      gtk_tree_model_get (model, &iter, MODEL_COL_NAME, &name, -1);
+      g_strlcpy (s->model, name, sizeof s->model);
+      g_free (name);
+    }
+  s->strength        = value_of (d, "strength");
+  s->scale           = value_of (d, "scale");
+  s->alpha           = value_of (d, "alpha");
+  s->tile_size       = (gint) value_of (d, "tile-size");
+  s->preserve_colors = combo_value (d, "preserve-colors");
+  s->threads         = (gint) value_of (d, "threads");
+}
+
+/* ---- the dialog ----------------------------------------------------------- */
+
+ImpastoDialog *
+impasto_dialog_new (const ImpastoSettings *initial, const ImpastoDialogHost *host)
+{
+  ImpastoDialog *d = g_new0 (ImpastoDialog, 1);
+  GtkWidget     *main_hbox, *vbox, *methods, *preview;
+
+  d->keys = g_hash_table_new (g_str_hash, g_str_equal);
+  d->window = gimp_dialog_new (_("Style Transfer"), "impasto-style-transfer", NULL, 0,
+                               host->help, HELP_ID,
+                               GIMP_STOCK_RESET, RESPONSE_RESET,
+                               GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
+                               GTK_STOCK_OK, GTK_RESPONSE_OK,
+                               NULL);
+  if (host->parent)
+    gtk_window_set_transient_for (GTK_WINDOW (d->window), host->parent);
+  gtk_dialog_set_alternative_button_order (GTK_DIALOG (d->window), RESPONSE_RESET, GTK_RESPONSE_OK,
+                                           GTK_RESPONSE_CANCEL, -1);
+  gtk_dialog_set_default_response (GTK_DIALOG (d->window), GTK_RESPONSE_OK);
+
+  main_hbox = gtk_hbox_new (FALSE, 12);
+  gtk_container_set_border_width (GTK_CONTAINER (main_hbox), 12);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (d->window))), main_hbox, TRUE, TRUE, 0);
+
+  preview = host->new_preview ? host->new_preview (host->data) : NULL;
+  if (preview)
+    {
+      gtk_box_pack_start (GTK_BOX (main_hbox), preview, TRUE, TRUE, 0);
+      remember (d, "preview", preview);
+    }
+
+  vbox = gtk_vbox_new (FALSE, 12);
+  gtk_box_pack_start (GTK_BOX (main_hbox), vbox, FALSE, FALSE, 0);
+
+  methods = gtk_hbox_new (FALSE, 12);
+  d->method_gatys = gtk_radio_button_new_with_mnemonic (NULL, _("O_ptimise to any style"));
+  d->method_model = gtk_radio_button_new_with_mnemonic_from_widget (GTK_RADIO_BUTTON (d->method_gatys), _("Pre_trained style"));
+  gimp_help_set_help_data (d->method_gatys,
+                           _("Paints your picture in the style of any image by optimisation: any style, takes a minute or more"), NULL);
+  gimp_help_set_help_data (d->method_model,
+                           _("Uses a network trained for one style: a few seconds, even on large photos"), NULL);
+  gtk_box_pack_start (GTK_BOX (methods), d->method_gatys, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (methods), d->method_model, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (vbox), methods, FALSE, FALSE, 0);
+  g_signal_connect (d->method_gatys, "toggled", G_CALLBACK (method_toggled), d);
+  remember (d, "method-gatys", d->method_gatys);
+  remember (d, "method-model", d->method_model);
+
+  d->pages = gtk_notebook_new ();
+  gtk_notebook_set_show_tabs (GTK_NOTEBOOK (d->pages), FALSE);
+  gtk_notebook_set_show_border (GTK_NOTEBOOK (d->pages), FALSE);
+  gtk_notebook_append_page (GTK_NOTEBOOK (d->pages), gatys_page (d, host), NULL);
+  gtk_notebook_append_page (GTK_NOTEBOOK (d->pages), model_page (d, host), NULL);
+  gtk_box_pack_start (GTK_BOX (vbox), d->pages, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (vbox), shared_table (d), FALSE, FALSE, 0);
+
+  gtk_widget_show_all (main_hbox);
+  impasto_dialog_set_settings (d, initial);
+  return d;
+}
+
+GtkWidget *
+impasto_dialog_get_window (ImpastoDialog *d)
+{
+  return d->window;
+}
+
+void
+impasto_dialog_on_change (ImpastoDialog *d, GCallback callback, gpointer data)
+{
+  d->on_change = callback;
+  d->on_change_data = data;
+}
+
+GObject *
+impasto_dialog_lookup (ImpastoDialog *d, const gchar *key)
+{
+  return g_hash_table_lookup (d->keys, key);
+}
+
+gboolean
+impasto_dialog_run (ImpastoDialog *d, ImpastoSettings *settings)
+{
+  gtk_widget_show (d->window);
+  for (;;)
+    {
+      gint response = gimp_dialog_run (GIMP_DIALOG (d->window));
+
+      if (response == RESPONSE_RESET)
+        {
+          ImpastoSettings defaults;
+
+          impasto_dialog_get_settings (d, settings);
+          impasto_settings_init (&defaults);
+          /* Reset the numbers, keep what the user chose to work on. */
+          defaults.method = settings->method;
+          defaults.style_drawable = settings->style_drawable;
+          g_strlcpy (defaults.style_files, settings->style_files, sizeof defaults.style_files);
+          g_strlcpy (defaults.model, settings->model, sizeof defaults.model);
+          impasto_dialog_set_settings (d, &defaults);
+          changed (d);
+          continue;
+        }
+      if (response == GTK_RESPONSE_OK)
+        {
+          impasto_dialog_get_settings (d, settings);
+          return TRUE;
+        }
+      return FALSE;
+    }
+}
+
+void
+impasto_dialog_destroy (ImpastoDialog *d)
+{
+  gtk_widget_destroy (d->window);
+  g_hash_table_unref (d->keys);
+  g_object_unref (d->model_store);
+  g_free (d);
+}
