@@ -51,6 +51,9 @@ property_int (threads, _("Threads"), 0)
   description (_("Processor threads to use; 0 uses every core"))
   value_range (0, 256)
 
+property_pointer (cancel, _("Cancel flag"), NULL)
+  description (_("For programs embedding the operation: a gint that, once set to non-zero from another thread, stops the run (the output is then the input)"))
+
 #else
 
 #define GEGL_OP_COMPOSER

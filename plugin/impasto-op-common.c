@@ -54,8 +54,11 @@ impasto_op_class_setup (GeglOperationClass *klass)
 int
 impasto_op_report_progress (double fraction, double loss, void *operation)
 {
+  gint *cancel = NULL;
+
   gegl_operation_progress (GEGL_OPERATION (operation), fraction, _("Style transfer"));
-  return 1;
+  g_object_get (operation, "cancel", &cancel, NULL);
+  return !(cancel && g_atomic_int_get (cancel));
 }
 
 gboolean
@@ -88,8 +91,10 @@ impasto_op_process (GeglOperation   *operation,
     }
   if (error)
     {
-      /* Never leave half an image: on failure the output is the input. */
-      g_warning ("%s: %s", gegl_operation_get_name (operation), error->message);
+      /* Never leave half an image: on failure the output is the input. A
+       * cancelled run was asked for, so it is not worth a warning. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("%s: %s", gegl_operation_get_name (operation), error->message);
       g_clear_error (&error);
       gegl_buffer_copy (input, &rect, GEGL_ABYSS_NONE, output, &rect);
     }

@@ -38,7 +38,8 @@ gboolean impasto_op_core_result     (const ImpastoCore  *core,
                                      gchar              *message,
                                      GError            **error);
 
-/* An ImpastoProgressFunc forwarding to gegl_operation_progress. */
+/* An ImpastoProgressFunc forwarding to gegl_operation_progress; it cancels
+ * the run when the op's "cancel" flag is set. */
 int      impasto_op_report_progress (double              fraction,
                                      double              loss,
                                      void               *operation);

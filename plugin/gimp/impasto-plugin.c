@@ -10,6 +10,7 @@
 
 #include "impasto-dialog.h"
 #include "impasto-models.h"
+#include "impasto-preview.h"
 #include "impasto-render.h"
 #include "impasto-settings.h"
 
@@ -259,21 +260,44 @@ new_layer_picker (gpointer data)
   return gimp_drawable_combo_box_new (NULL, NULL);
 }
 
-/* Shows the Style Transfer dialog on *s; FALSE when cancelled. */
+static GtkWidget *
+new_preview (gpointer data)
+{
+  return impasto_preview_widget (data);
+}
+
+static void
+settings_changed (ImpastoDialog *d, gpointer data)
+{
+  ImpastoSettings s;
+
+  impasto_dialog_get_settings (d, &s);
+  impasto_preview_update (data, &s);
+}
+
+/* Shows the Style Transfer dialog for `drawable` on *s; FALSE when
+ * cancelled. */
 static gboolean
-dialog (ImpastoSettings *s)
+dialog (gint32 drawable, ImpastoSettings *s)
 {
   ImpastoDialogHost  host = { 0 };
   ImpastoDialog     *d;
+  ImpastoPreview    *preview;
   gboolean           ok;
 
   gimp_ui_init ("impasto", FALSE);
+  preview = impasto_preview_new (drawable);
   host.new_layer_picker = new_layer_picker;
+  host.new_preview      = new_preview;
   host.help             = gimp_standard_help_func;
+  host.data             = preview;
   host.models           = impasto_list_models ();
   d = impasto_dialog_new (s, &host);
   gimp_window_set_transient (GTK_WINDOW (impasto_dialog_get_window (d)));
+  impasto_dialog_on_change (d, G_CALLBACK (settings_changed), preview);
+  settings_changed (d, preview);
   ok = impasto_dialog_run (d, s);
+  impasto_preview_free (preview);
   impasto_dialog_destroy (d);
   impasto_model_list_free (host.models);
   return ok;
@@ -342,7 +366,7 @@ run (const gchar      *name,
             s.method = IMPASTO_METHOD_MODEL;
           gimp_get_data (name, &s);
         }
-      if (!error && run_mode == GIMP_RUN_INTERACTIVE && !dialog (&s))
+      if (!error && run_mode == GIMP_RUN_INTERACTIVE && !dialog (drawable, &s))
         status = GIMP_PDB_CANCEL;
       else if (!error)
         layer = stylise (image, drawable, &s, _("Style transfer"), &error);

@@ -9,17 +9,22 @@
 
 typedef struct
 {
-  gchar *message;   /* the first problem impasto:gatys reported */
+  gchar                 *message;   /* the first problem the operation reported */
+  ImpastoRenderProgress  progress;
+  gpointer               progress_data;
 } RunLog;
 
 static void
 on_progress (GeglNode *node, gdouble fraction, gpointer data)
 {
-  gimp_progress_update (fraction);
+  RunLog *log = data;
+
+  if (log->progress)
+    log->progress (fraction, NULL, log->progress_data);
 }
 
-/* impasto:gatys reports failures as warnings in the "impasto" log domain
- * (GEGL operations have no error channel) and then passes its input
+/* Impasto's ops report failures as warnings in the "impasto" log domain
+ * (GEGL operations have no error channel) and then pass their input
  * through; catch them so that no unchanged layer is ever added. */
 static void
 on_op_warning (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
@@ -33,9 +38,9 @@ on_op_warning (const gchar *domain, GLogLevelFlags level, const gchar *message, 
       if (!log->message)
         log->message = g_strdup (g_str_has_prefix (message, "impasto:") && colon ? colon + 2 : message);
     }
-  else
+  else if (log->progress)
     {
-      gimp_progress_set_text (message);
+      log->progress (-1.0, message, log->progress_data);
     }
 }
 
@@ -78,13 +83,19 @@ make_operation (GeglNode *graph, const ImpastoSettings *s)
 }
 
 GeglBuffer *
-impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
+impasto_render_buffers (GeglBuffer            *input,
+                        GeglBuffer            *style,
+                        const ImpastoSettings *s,
+                        gint                  *cancel,
+                        ImpastoRenderProgress  progress,
+                        gpointer               progress_data,
+                        GError               **error)
 {
   const gchar  *op_name = s->method == IMPASTO_METHOD_MODEL ? "impasto:feedforward" : "impasto:gatys";
-  GeglBuffer   *input, *style = NULL, *result;
+  GeglBuffer   *result;
   GeglNode     *graph, *src, *op;
-  GeglRectangle extent;
-  RunLog        log = { NULL };
+  GeglRectangle extent = *gegl_buffer_get_extent (input);
+  RunLog        log = { NULL, progress, progress_data };
   guint         handler;
 
   if (!gegl_has_operation (op_name))
@@ -93,38 +104,54 @@ impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
                    _("The GEGL operation %s is not installed; reinstall Impasto."), op_name);
       return NULL;
     }
-  input  = gimp_drawable_get_buffer (source);
-  extent = *gegl_buffer_get_extent (input);
-  graph  = gegl_node_new ();
-  src    = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
-  op     = make_operation (graph, s);
+  graph = gegl_node_new ();
+  src   = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
+  op    = make_operation (graph, s);
+  gegl_node_set (op, "cancel", cancel, NULL);
   gegl_node_link (src, op);
-  if (s->style_drawable > 0)
+  if (style)
     {
-      GeglNode *aux;
+      GeglNode *aux = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", style, NULL);
 
-      style = gimp_drawable_get_buffer (s->style_drawable);
-      aux = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", style, NULL);
       gegl_node_connect_to (aux, "output", op, "aux");
     }
 
   result = gegl_buffer_new (GEGL_RECTANGLE (0, 0, extent.width, extent.height), babl_format ("R'G'B'A float"));
-  g_signal_connect (op, "progress", G_CALLBACK (on_progress), NULL);
+  g_signal_connect (op, "progress", G_CALLBACK (on_progress), &log);
   handler = g_log_set_handler ("impasto", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, on_op_warning, &log);
   gegl_node_blit_buffer (op, result, &extent, 0, GEGL_ABYSS_NONE);
   g_log_remove_handler ("impasto", handler);
-
   g_object_unref (graph);
-  g_object_unref (input);
-  g_clear_object (&style);
 
-  if (log.message)
+  if (log.message || (cancel && g_atomic_int_get (cancel)))
     {
-      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0, log.message);
+      if (log.message)
+        g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0, log.message);
       g_free (log.message);
       g_object_unref (result);
       return NULL;
     }
+  return result;
+}
+
+static void
+gimp_progress (gdouble fraction, const gchar *text, gpointer data)
+{
+  if (text)
+    gimp_progress_set_text (text);
+  else
+    gimp_progress_update (fraction);
+}
+
+GeglBuffer *
+impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
+{
+  GeglBuffer *input = gimp_drawable_get_buffer (source);
+  GeglBuffer *style = s->style_drawable > 0 ? gimp_drawable_get_buffer (s->style_drawable) : NULL;
+  GeglBuffer *result = impasto_render_buffers (input, style, s, NULL, gimp_progress, NULL, error);
+
+  g_object_unref (input);
+  g_clear_object (&style);
   return result;
 }
 

@@ -63,13 +63,15 @@ void capture_log(const gchar*, GLogLevelFlags, const gchar* message, gpointer da
 }
 
 // content -> impasto:gatys (aux: style, may be null) -> new buffer.
-OpRun run_op(GeglBuffer* content, GeglBuffer* style, const char* style_path = nullptr) {
+OpRun run_op(GeglBuffer* content, GeglBuffer* style, const char* style_path = nullptr, gint* cancel = nullptr,
+             int iterations = 5) {
   OpRun run;
   GeglNode* graph = gegl_node_new();
   GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
   GeglNode* op = gegl_node_new_child(graph, "operation", "impasto:gatys", "network", 2 /* random */,
-                                     "size", 48, "iterations", 5, "threads", 2, nullptr);
+                                     "size", 48, "iterations", iterations, "threads", 2, nullptr);
   if (style_path) gegl_node_set(op, "style-path", style_path, nullptr);
+  if (cancel) gegl_node_set(op, "cancel", cancel, nullptr);
   gegl_node_link(src, op);
   if (style) {
     GeglNode* aux = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", style, nullptr);
@@ -138,6 +140,22 @@ TEST_F(GeglOp, StylisesWithTheStyleOnTheAuxPad) {
   }
   EXPECT_GT(diff / (in.size() * 0.75), 0.01);
   EXPECT_GT(run.progress_signals, 0);
+  g_object_unref(run.output);
+  g_object_unref(content);
+  g_object_unref(style);
+}
+
+TEST_F(GeglOp, CancelFlagStopsTheRunAndPassesTheInputThrough) {
+  GeglBuffer* content = make_buffer(56, 40, false);
+  GeglBuffer* style = make_buffer(40, 40, true);
+  gint cancel = 1;  // set before the run: it stops at the first progress report
+  const gint64 start = g_get_monotonic_time();
+  OpRun run = run_op(content, style, nullptr, &cancel, 100000);
+  const double seconds = (g_get_monotonic_time() - start) / 1e6;
+  ASSERT_NE(run.output, nullptr);
+  EXPECT_LT(seconds, 30.0) << "100000 iterations would take far longer: the flag was ignored";
+  EXPECT_EQ(pixels(run.output), pixels(content));
+  EXPECT_TRUE(run.warnings.empty()) << "a cancelled run is not a failure: " << run.warnings.front();
   g_object_unref(run.output);
   g_object_unref(content);
   g_object_unref(style);
