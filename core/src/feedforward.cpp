@@ -68,8 +68,11 @@ torch::Tensor stylize_tiled(StyleModel& model, const torch::Tensor& image, int t
   }
   overlap = std::clamp(overlap, 0, tile / 4);
   // Normalise every tile with the statistics of the whole picture, seen at
-  // the largest size that fits in one tile.
-  const double fit = std::min(1.0, static_cast<double>(tile) / static_cast<double>(std::max(h, w)));
+  // the largest size that fits in one tile, and at least twice the tile
+  // side up to 1024 pixels: a much reduced picture has other statistics
+  // (docs/tiling.md), and one pass at that size costs bounded memory.
+  const int64_t stats_side = std::max<int64_t>(tile, std::min<int64_t>(2 * tile, 1024));
+  const double fit = std::min(1.0, static_cast<double>(stats_side) / static_cast<double>(std::max(h, w)));
   model.capture_statistics(resize(image, std::max<int64_t>(1, std::llround(h * fit)),
                                   std::max<int64_t>(1, std::llround(w * fit))));
   struct Release {
