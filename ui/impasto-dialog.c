@@ -328,9 +328,17 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
 
 /* ---- pretrained page ------------------------------------------------------ */
 
+/* Style amount only means something for models that take a style image. */
 static void
 model_selection_changed (GtkTreeSelection *selection, ImpastoDialog *d)
 {
+  GtkTreeModel *model;
+  GtkTreeIter   iter;
+  gboolean      needs_style = FALSE;
+
+  if (gtk_tree_selection_get_selected (selection, &model, &iter))
+    gtk_tree_model_get (model, &iter, MODEL_COL_NEEDS_STYLE, &needs_style, -1);
+  gimp_scale_entry_set_sensitive (adjustment (d, "alpha"), needs_style);
   changed (d);
 }
 

@@ -135,6 +135,15 @@ TEST_F(Dialog, ListsTheBuiltInAndInstalledModels) {
   EXPECT_STREQ(out.model, first->name);
 }
 
+TEST_F(Dialog, StyleAmountOnlyForModelsThatTakeAStyle) {
+  ImpastoSettings s = model_settings();
+  g_strlcpy(s.model, static_cast<ImpastoModelInfo*>(models_->data)->name, sizeof s.model);
+  open(s);
+  GtkWidget* alpha_scale = GTK_WIDGET(g_object_get_data(impasto_dialog_lookup(dialog_, "alpha"), "scale"));
+  ASSERT_NE(alpha_scale, nullptr);
+  EXPECT_FALSE(gtk_widget_is_sensitive(alpha_scale)) << "an ml5 style takes no style image";
+}
+
 TEST_F(Dialog, QualityPresetsSetTheRawNumbersAndBack) {
   open(gatys_settings());
   auto* quality = GIMP_INT_COMBO_BOX(impasto_dialog_lookup(dialog_, "quality"));
