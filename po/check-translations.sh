@@ -7,7 +7,7 @@ src="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$src"
-xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=IMPASTO_N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
   -f po/POTFILES -o "$tmp/impasto.pot"
 status=0
 for lang in $(cat po/LINGUAS); do

@@ -57,7 +57,7 @@ class AdainStyleModel : public StyleModel {
   void release_statistics() override { content_stats_ = {}; }
 
   torch::Tensor stylize(const torch::Tensor& image) override {
-    if (!style_stats_.first.defined()) throw Error("This AdaIN model needs a style image.");
+    if (!style_stats_.first.defined()) throw Error(IMPASTO_N_("This AdaIN model needs a style image."));
     const int64_t h = image.size(2), w = image.size(3);
     auto content = encode(pad8(image));
     auto cs = content_stats_.first.defined() ? content_stats_ : mean_std(content);

@@ -49,7 +49,7 @@ std::vector<impasto::LayerWeight> parse_style_layers(const char* text) {
 }
 
 impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
-  if (p.api_version != IMPASTO_C_API_VERSION) throw impasto::Error("The Impasto core library does not match this front end; reinstall Impasto.");
+  if (p.api_version != IMPASTO_C_API_VERSION) throw impasto::Error(IMPASTO_N_("The Impasto core library does not match this front end; reinstall Impasto."));
   impasto::GatysOptions o;
   if (p.network && *p.network) o.network.network = p.network;
   if (p.model_dir) o.network.model_dir = p.model_dir;
@@ -63,7 +63,7 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
   o.style_scale = p.style_scale;
   if (p.init < 0 || p.init > 2 || p.optimizer < 0 || p.optimizer > 1 || p.preserve_colors < 0 || p.preserve_colors > 2 ||
       p.multiscale < 0 || p.multiscale > 2)
-    throw impasto::Error("An option has a value outside its list of choices.");
+    throw impasto::Error(IMPASTO_N_("An option has a value outside its list of choices."));
   o.init = static_cast<impasto::Init>(p.init);
   o.optimizer = static_cast<impasto::Optimizer>(p.optimizer);
   o.iterations = p.iterations;
@@ -78,7 +78,7 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
 }
 
 impasto::Image rgba_image(const float* rgba, int width, int height) {
-  if (!rgba || width <= 0 || height <= 0) throw impasto::Error("An image passed to Impasto is empty.");
+  if (!rgba || width <= 0 || height <= 0) throw impasto::Error(IMPASTO_N_("An image passed to Impasto is empty."));
   impasto::Image img(width, height, 4);
   std::memcpy(img.pixels.data(), rgba, img.pixels.size() * sizeof(float));
   return img;
@@ -149,7 +149,7 @@ int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgb
                       const ImpastoStyleImage* styles, int n_styles, const float* mask, float* out_rgba,
                       ImpastoProgressFunc progress, void* user_data, int* used_fallback, char** error_message) {
   return guarded(error_message, [&] {
-    if (!params || !out_rgba) throw impasto::Error("Impasto was called without parameters or an output buffer.");
+    if (!params || !out_rgba) throw impasto::Error(IMPASTO_N_("Impasto was called without parameters or an output buffer."));
     auto options = to_options(*params);
     std::vector<impasto::StyleInput> style_inputs;
     for (int i = 0; i < n_styles; ++i)
@@ -180,11 +180,11 @@ int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float*
                             const float* mask, float* out_rgba, ImpastoProgressFunc progress, void* user_data,
                             char** error_message) {
   return guarded(error_message, [&] {
-    if (!params || !out_rgba) throw impasto::Error("Impasto was called without parameters or an output buffer.");
+    if (!params || !out_rgba) throw impasto::Error(IMPASTO_N_("Impasto was called without parameters or an output buffer."));
     if (params->api_version != IMPASTO_C_API_VERSION)
-      throw impasto::Error("The Impasto core library does not match this front end; reinstall Impasto.");
+      throw impasto::Error(IMPASTO_N_("The Impasto core library does not match this front end; reinstall Impasto."));
     if (params->preserve_colors < 0 || params->preserve_colors > 2)
-      throw impasto::Error("An option has a value outside its list of choices.");
+      throw impasto::Error(IMPASTO_N_("An option has a value outside its list of choices."));
     impasto::FeedForwardOptions o;
     o.model = params->model ? params->model : "";
     if (params->model_dir) o.model_dir = params->model_dir;

@@ -14,7 +14,7 @@ namespace impasto {
 
 std::string resolve_style_model_path(const FeedForwardOptions& options) {
   const auto& m = options.model;
-  if (m.empty()) throw Error("Choose a style model.");
+  if (m.empty()) throw Error(IMPASTO_N_("Choose a style model."));
   if (m.find('/') != std::string::npos) return m;
   if (m.find("..") != std::string::npos) throw Error("\"" + m + "\" is not a model name.");
   // The user's models first, so an installed model can replace a built-in one.
@@ -101,14 +101,14 @@ torch::Tensor stylize_tiled(StyleModel& model, const torch::Tensor& image, int t
 
 FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, const FeedForwardOptions& o,
                                       const ProgressCallback& progress) {
-  if (content.empty()) throw Error("The content image is empty.");
-  if (!(o.strength >= 0.0 && o.strength <= 1.0)) throw Error("The strength must be between 0 and 1.");
-  if (!(o.scale >= 0.05 && o.scale <= 4.0)) throw Error("The processing scale must be between 0.05 and 4.");
+  if (content.empty()) throw Error(IMPASTO_N_("The content image is empty."));
+  if (!(o.strength >= 0.0 && o.strength <= 1.0)) throw Error(IMPASTO_N_("The strength must be between 0 and 1."));
+  if (!(o.scale >= 0.05 && o.scale <= 4.0)) throw Error(IMPASTO_N_("The processing scale must be between 0.05 and 4."));
   if (o.tile_size != 0 && (o.tile_size < 64 || o.tile_size > 8192))
-    throw Error("The tile size must be 0 (automatic) or between 64 and 8192 pixels.");
-  if (o.tile_overlap < 0 || o.tile_overlap > 1024) throw Error("The tile overlap must be between 0 and 1024 pixels.");
+    throw Error(IMPASTO_N_("The tile size must be 0 (automatic) or between 64 and 8192 pixels."));
+  if (o.tile_overlap < 0 || o.tile_overlap > 1024) throw Error(IMPASTO_N_("The tile overlap must be between 0 and 1024 pixels."));
   if (!mask.empty() && (mask.width != content.width || mask.height != content.height || mask.channels != 1))
-    throw Error("The mask must have one channel and the size of the content image.");
+    throw Error(IMPASTO_N_("The mask must have one channel and the size of the content image."));
   use_threads(o.threads);
   const torch::Device device = parse_device(o.device);
 
@@ -117,8 +117,8 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
     model->to(device);
     if (model->needs_style()) {
       if (o.style.empty()) throw Error("The model \"" + model->info().name + "\" needs a style image.");
-      if (!(o.alpha >= 0.0 && o.alpha <= 1.0)) throw Error("The style trade-off alpha must be between 0 and 1.");
-      if (o.style_size < 16 || o.style_size > 4096) throw Error("The style size must be between 16 and 4096 pixels.");
+      if (!(o.alpha >= 0.0 && o.alpha <= 1.0)) throw Error(IMPASTO_N_("The style trade-off alpha must be between 0 and 1."));
+      if (o.style_size < 16 || o.style_size > 4096) throw Error(IMPASTO_N_("The style size must be between 16 and 4096 pixels."));
       c10::InferenceMode inference;
       auto style = color_channels(image_to_tensor(o.style).to(device));
       const double f = static_cast<double>(o.style_size) / std::max(style.size(2), style.size(3));
@@ -153,7 +153,7 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
   } catch (const c10::Error& e) {
     throw Error(std::string("Style transfer failed inside LibTorch: ") + e.what_without_backtrace());
   } catch (const std::bad_alloc&) {
-    throw Error("Not enough memory for this image; lower the tile size or the processing scale.");
+    throw Error(IMPASTO_N_("Not enough memory for this image; lower the tile size or the processing scale."));
   }
 }
 

@@ -33,21 +33,21 @@ void validate(const Image& content, const std::vector<StyleInput>& styles, const
       throw Error(std::string("The ") + what + " has inconsistent pixel data.");
   };
   check_image(content, "content image");
-  if (styles.empty()) throw Error("Choose at least one style image.");
+  if (styles.empty()) throw Error(IMPASTO_N_("Choose at least one style image."));
   for (const auto& s : styles) {
     check_image(s.image, "style image");
-    if (!std::isfinite(s.weight) || s.weight < 0.0) throw Error("A style blend weight must be zero or more.");
+    if (!std::isfinite(s.weight) || s.weight < 0.0) throw Error(IMPASTO_N_("A style blend weight must be zero or more."));
   }
   if (!mask.empty() && (mask.width != content.width || mask.height != content.height || mask.channels != 1))
-    throw Error("The mask must have one channel and the size of the content image.");
+    throw Error(IMPASTO_N_("The mask must have one channel and the size of the content image."));
   auto finite_nonneg = [](double v) { return std::isfinite(v) && v >= 0.0; };
   if (!finite_nonneg(o.content_weight) || !finite_nonneg(o.style_weight) || !finite_nonneg(o.tv_weight))
-    throw Error("The content, style and smoothness weights must be zero or more.");
-  if (!(o.style_scale >= 0.05 && o.style_scale <= 8.0)) throw Error("The style scale must be between 0.05 and 8.");
-  if (o.iterations < 1 || o.iterations > 100000) throw Error("The number of iterations must be between 1 and 100000.");
-  if (o.size < 16 || o.size > 8192) throw Error("The processing size must be between 16 and 8192 pixels.");
-  if (!(o.learning_rate > 0.0 && o.learning_rate <= 10.0)) throw Error("The learning rate must be above 0 and at most 10.");
-  if (o.threads < 0 || o.threads > 1024) throw Error("The thread count must be between 0 (all cores) and 1024.");
+    throw Error(IMPASTO_N_("The content, style and smoothness weights must be zero or more."));
+  if (!(o.style_scale >= 0.05 && o.style_scale <= 8.0)) throw Error(IMPASTO_N_("The style scale must be between 0.05 and 8."));
+  if (o.iterations < 1 || o.iterations > 100000) throw Error(IMPASTO_N_("The number of iterations must be between 1 and 100000."));
+  if (o.size < 16 || o.size > 8192) throw Error(IMPASTO_N_("The processing size must be between 16 and 8192 pixels."));
+  if (!(o.learning_rate > 0.0 && o.learning_rate <= 10.0)) throw Error(IMPASTO_N_("The learning rate must be above 0 and at most 10."));
+  if (o.threads < 0 || o.threads > 1024) throw Error(IMPASTO_N_("The thread count must be between 0 (all cores) and 1024."));
 }
 
 // Working size: the long side becomes `long_side`, no side below 8 pixels.
@@ -178,7 +178,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
         };
         optimizer->step(closure);
         if (!std::isfinite(last_loss))
-          throw Error("The optimisation diverged (the loss is not finite); lower the style weight or use Adam.");
+          throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
         done_cost += level_cost;
         if (progress) {
           Progress p;
@@ -204,7 +204,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
   } catch (const c10::Error& e) {
     throw Error(std::string("Style transfer failed inside LibTorch: ") + e.what_without_backtrace());
   } catch (const std::bad_alloc&) {
-    throw Error("Not enough memory for style transfer at this size; lower the processing size.");
+    throw Error(IMPASTO_N_("Not enough memory for style transfer at this size; lower the processing size."));
   }
 }
 

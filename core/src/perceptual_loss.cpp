@@ -12,7 +12,7 @@ PerceptualLoss::PerceptualLoss(SequentialFeatureNetwork network, const std::vect
   if (options_.content_layers.empty()) options_.content_layers = network_->description().content_layers;
   if (options_.style_layers.empty()) options_.style_layers = network_->description().style_layers;
   if (styles.empty() || styles.size() != style_weights.size())
-    throw Error("At least one style image is needed, each with a blend weight.");
+    throw Error(IMPASTO_N_("At least one style image is needed, each with a blend weight."));
   std::set<std::string> seen;
   for (const auto& l : options_.content_layers)
     if (seen.insert(l).second) wanted_.push_back(l);
@@ -21,7 +21,7 @@ PerceptualLoss::PerceptualLoss(SequentialFeatureNetwork network, const std::vect
 
   double total_weight = 0.0;
   for (double w : style_weights) total_weight += w;
-  if (!(total_weight > 0.0)) throw Error("The style blend weights must add up to more than zero.");
+  if (!(total_weight > 0.0)) throw Error(IMPASTO_N_("The style blend weights must add up to more than zero."));
   torch::NoGradGuard no_grad;
   std::vector<std::string> style_names;
   for (const auto& l : options_.style_layers) style_names.push_back(l.layer);

@@ -9,7 +9,7 @@ namespace impasto {
 torch::Tensor image_to_tensor(const Image& image) {
   if (image.empty() || image.channels < 1 || image.channels > 4 ||
       image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.channels)
-    throw Error("The image is empty or its pixel data does not match its size.");
+    throw Error(IMPASTO_N_("The image is empty or its pixel data does not match its size."));
   auto t = torch::from_blob(const_cast<float*>(image.pixels.data()),
                             {image.height, image.width, image.channels}, torch::kFloat);
   return t.permute({2, 0, 1}).unsqueeze(0).contiguous();  // contiguous() copies

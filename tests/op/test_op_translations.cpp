@@ -24,5 +24,27 @@ TEST(OpTranslations, SimplifiedChinese) {
     }
   g_free(specs);
   EXPECT_TRUE(found);
+
+  // A message from the core (LibTorch side) reaches the user translated: a
+  // tile size the op allows but the core refuses.
+  GeglBuffer* content = gegl_buffer_new(GEGL_RECTANGLE(0, 0, 32, 24), babl_format("R'G'B'A float"));
+  GeglNode* graph = gegl_node_new();
+  GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
+  GeglNode* op = gegl_node_new_child(graph, "operation", "impasto:feedforward", "model", "starry-night",
+                                     "tile-size", 10, nullptr);
+  GeglBuffer* out = nullptr;
+  GeglNode* sink = gegl_node_new_child(graph, "operation", "gegl:buffer-sink", "buffer", &out, nullptr);
+  gegl_node_link_many(src, op, sink, nullptr);
+  std::string warning;
+  guint handler = g_log_set_handler(
+      "impasto", G_LOG_LEVEL_WARNING,
+      [](const gchar*, GLogLevelFlags, const gchar* message, gpointer data) { *static_cast<std::string*>(data) = message; },
+      &warning);
+  gegl_node_process(sink);
+  g_log_remove_handler("impasto", handler);
+  EXPECT_NE(warning.find("分块大小必须为 0（自动）或介于 64 和 8192 像素之间。"), std::string::npos) << warning;
+  g_clear_object(&out);
+  g_object_unref(graph);
+  g_object_unref(content);
   gegl_exit();
 }

@@ -7,6 +7,12 @@
 
 namespace impasto {
 
+// Marks a message for translation without making the core depend on
+// gettext: xgettext extracts IMPASTO_N_("...") (po/POTFILES), and the GEGL
+// ops translate a core message they receive when the catalogue has it. Only
+// whole sentences are marked; messages built around a file name stay English.
+#define IMPASTO_N_(text) text
+
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
@@ -15,7 +21,7 @@ class Error : public std::runtime_error {
 // Thrown when the progress callback asks to stop; nothing is returned.
 class Cancelled : public Error {
  public:
-  Cancelled() : Error("Style transfer was cancelled.") {}
+  Cancelled() : Error(IMPASTO_N_("Style transfer was cancelled.")) {}
 };
 
 }  // namespace impasto
