@@ -154,7 +154,7 @@ class UndoInTheUserInterface(unittest.TestCase):
         self.assertFalse(worker.is_alive(), "the dialog did not close")
         return outcome
 
-    def test_dialog_cancel_changes_nothing_and_ok_adds_the_layer(self):
+    def test_dialog_cancel_changes_nothing_ok_adds_the_layer_and_re_edit_renders_in_place(self):
         self.sf('(begin (define img (car (gimp-image-new 96 64 RGB)))'
                 ' (define src (car (gimp-layer-new img 96 64 RGB-IMAGE "photo" 100 LAYER-MODE-NORMAL)))'
                 ' (gimp-image-insert-layer img src 0 0)'
@@ -176,6 +176,13 @@ class UndoInTheUserInterface(unittest.TestCase):
         self.assertEqual(len(after.split()), 2, after)
         name = self.sf("(car (gimp-item-get-name %s))" % outcome["reply"])
         self.assertIn("Impasto: starry-night", name)
+        # Re-edit: the dialog on the Impasto layer opens with its stored
+        # settings, and OK re-renders that layer in place.
+        self.sf("(begin (set! src %s) (gimp-image-set-active-layer img src))" % outcome["reply"])
+        outcome = self.run_interactive("Return")
+        self.assertIn("reply", outcome, outcome)
+        self.assertEqual(self.layers(), after, "re-editing added a layer instead of re-rendering")
+        self.assertEqual(self.sf("(car (gimp-item-get-name %s))" % outcome["reply"]), name)
 
 
 if __name__ == "__main__":
