@@ -84,7 +84,15 @@ static const GimpParamDef result_values[] =
 static void
 query (void)
 {
+  gchar *help_uri;
+
   gimp_plugin_domain_register (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The dialog's Help button: GIMP finds data/help/<locale>/gimp-help.xml
+   * under this folder. */
+  help_uri = g_filename_to_uri (IMPASTO_HELP_DIR, NULL, NULL);
+  if (help_uri)
+    gimp_plugin_help_register ("impasto-help", help_uri);
+  g_free (help_uri);
 
   gimp_install_procedure (PROC_GATYS,
                           N_("Repaint the layer in the style of a painting (neural style transfer)"),
