@@ -9,18 +9,17 @@
 #include "impasto-preview-worker.h"
 #include "impasto-render.h"
 
-#define PREVIEW_SIZE      256   /* longest side of the preview, pixels */
 #define STYLE_SIZE        512   /* longest side of a style layer for the preview */
 #define DRAFT_ITERATIONS  40
 
 struct _ImpastoPreview
 {
-  GeglBuffer           *content;       /* reduced copy of the layer, in memory */
-  GtkWidget            *box, *area, *bar, *toggle;
+  GtkWidget            *box, *zoom, *bar;
+  gint                  bpp;           /* of the drawable, as the zoom preview shows it */
+  gboolean              ready;         /* settings arrived: renders may start */
   ImpastoPreviewWorker *worker;
   gint32                style_id;      /* layer of the cached style copy */
   GeglBuffer           *style;
-  GeglBuffer           *shown;         /* what the area shows (content or a result) */
   ImpastoSettings       last;
   gint                  permille;      /* progress, written by the worker */
   gint64                started;       /* when the current render began */
@@ -63,32 +62,18 @@ reduced_copy (gint32 drawable, gint max_side)
   return copy;
 }
 
-static void
-draw (ImpastoPreview *p)
+/* The zoom preview's pixel format: what gimp_zoom_preview_get_source gives
+ * and gimp_preview_draw_buffer takes. */
+static const Babl *
+format_for_bpp (gint bpp)
 {
-  const GeglRectangle *r = gegl_buffer_get_extent (p->shown);
-  guchar              *rgba = g_new (guchar, (gsize) r->width * r->height * 4);
-
-  gegl_buffer_get (p->shown, r, 1.0, babl_format ("R'G'B'A u8"), rgba, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  gimp_preview_area_draw (GIMP_PREVIEW_AREA (p->area), 0, 0, r->width, r->height, GIMP_RGBA_IMAGE, rgba, r->width * 4);
-  g_free (rgba);
-}
-
-static void
-show (ImpastoPreview *p, GeglBuffer *buffer)
-{
-  g_object_ref (buffer);
-  g_clear_object (&p->shown);
-  p->shown = buffer;
-  draw (p);
-}
-
-/* GimpPreviewArea keeps its pixels only once it has a size: draw again then. */
-static void
-area_allocated (GtkWidget *area, GtkAllocation *allocation, ImpastoPreview *p)
-{
-  if (p->shown)
-    draw (p);
+  switch (bpp)
+    {
+    case 1:  return babl_format ("Y' u8");
+    case 2:  return babl_format ("Y'A u8");
+    case 3:  return babl_format ("R'G'B' u8");
+    default: return babl_format ("R'G'B'A u8");
+    }
 }
 
 static void
@@ -134,14 +119,21 @@ done (gpointer result, const GError *error, gpointer data)
 
   if (result)
     {
-      show (p, result);
+      GeglBuffer          *buffer = result;
+      const GeglRectangle *r = gegl_buffer_get_extent (buffer);
+      guchar              *pixels = g_new (guchar, (gsize) r->width * r->height * p->bpp);
+
+      gegl_buffer_get (buffer, r, 1.0, format_for_bpp (p->bpp), pixels, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+      gimp_preview_draw_buffer (GIMP_PREVIEW (p->zoom), pixels, r->width * p->bpp);
+      g_free (pixels);
       gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (p->bar), 1.0);
       gtk_progress_bar_set_text (GTK_PROGRESS_BAR (p->bar),
                                  p->last.method == IMPASTO_METHOD_GATYS ? _("Preview (Draft quality)") : _("Preview"));
+      gimp_help_set_help_data (p->bar, NULL, NULL);
     }
   else if (error)
     {
-      show (p, p->content);
+      gimp_preview_draw (GIMP_PREVIEW (p->zoom));  /* the original */
       say (p, error->message);
     }
 }
@@ -170,19 +162,24 @@ tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-impasto_preview_update (ImpastoPreview *p, const ImpastoSettings *s)
+/* The zoom preview shows a new region or zoom, or the settings changed:
+ * render what it shows now. */
+static void
+invalidated (GimpPreview *preview, ImpastoPreview *p)
 {
-  ImpastoSettings draft;
-  Inputs         *in;
+  const ImpastoSettings *s = &p->last;
+  ImpastoSettings        draft;
+  Inputs                *in;
+  guchar                *source;
+  gint                   width, height, bpp;
+  gdouble                factor;
+  GeglRectangle          rect;
 
-  p->last = *s;
-  if (!gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (p->toggle)))
+  if (!p->ready)
     return;
   if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_files[0])
     {
       impasto_preview_worker_cancel (p->worker);
-      show (p, p->content);
       say (p, _("Choose a style layer or file to see the preview"));
       return;
     }
@@ -193,10 +190,25 @@ impasto_preview_update (ImpastoPreview *p, const ImpastoSettings *s)
       if (s->style_drawable > 0 && gimp_item_is_valid (s->style_drawable))
         p->style = reduced_copy (s->style_drawable, STYLE_SIZE);
     }
-  impasto_preview_settings (s, PREVIEW_SIZE, &draft);
+  source = gimp_zoom_preview_get_source (GIMP_ZOOM_PREVIEW (p->zoom), &width, &height, &bpp);
+  if (!source)
+    return;
+  p->bpp = bpp;
+  rect = (GeglRectangle) { 0, 0, width, height };
   in = g_new0 (Inputs, 1);
-  in->content = g_object_ref (p->content);
-  in->style   = p->style ? g_object_ref (p->style) : NULL;
+  in->content = gegl_buffer_new (&rect, babl_format ("R'G'B'A float"));
+  gegl_buffer_set (in->content, &rect, 0, format_for_bpp (bpp), source, GEGL_AUTO_ROWSTRIDE);
+  g_free (source);
+  in->style = p->style ? g_object_ref (p->style) : NULL;
+
+  impasto_preview_settings (s, MAX (width, height), &draft);
+  /* A pretrained model paints strokes of a fixed size in pixels: at a zoom
+   * below 1 the preview sees a reduced picture, so enlarge it back (up to
+   * the model's limit) to show the strokes as the final render will. */
+  factor = gimp_zoom_preview_get_factor (GIMP_ZOOM_PREVIEW (p->zoom));
+  if (s->method == IMPASTO_METHOD_MODEL && factor > 0.0)
+    draft.scale = CLAMP (s->scale / factor, 0.05, 4.0);
+
   g_atomic_int_set (&p->permille, 0);
   p->started = g_get_monotonic_time ();
   impasto_preview_worker_submit (p->worker, &draft, in, inputs_free);
@@ -206,17 +218,21 @@ impasto_preview_update (ImpastoPreview *p, const ImpastoSettings *s)
   tick (p);
 }
 
-static void
-toggled (GtkToggleButton *button, ImpastoPreview *p)
+void
+impasto_preview_update (ImpastoPreview *p, const ImpastoSettings *s)
 {
-  if (gtk_toggle_button_get_active (button))
-    {
-      impasto_preview_update (p, &p->last);
-    }
-  else
+  p->last  = *s;
+  p->ready = TRUE;
+  gimp_preview_invalidate (GIMP_PREVIEW (p->zoom));
+}
+
+/* The zoom preview's own Preview check box: off stops the render. */
+static void
+update_toggled (GimpPreview *preview, GParamSpec *pspec, ImpastoPreview *p)
+{
+  if (!gimp_preview_get_update (preview))
     {
       impasto_preview_worker_cancel (p->worker);
-      show (p, p->content);
       say (p, _("Preview off: the original"));
     }
 }
@@ -224,28 +240,21 @@ toggled (GtkToggleButton *button, ImpastoPreview *p)
 ImpastoPreview *
 impasto_preview_new (gint32 drawable)
 {
-  ImpastoPreview      *p = g_new0 (ImpastoPreview, 1);
-  const GeglRectangle *r;
+  ImpastoPreview *p = g_new0 (ImpastoPreview, 1);
 
-  p->content = reduced_copy (drawable, PREVIEW_SIZE);
-  r = gegl_buffer_get_extent (p->content);
+  p->bpp = gimp_drawable_bpp (drawable);
   p->box = gtk_vbox_new (FALSE, 6);
-  p->area = gimp_preview_area_new ();
-  gtk_widget_set_size_request (p->area, r->width, r->height);
-  gtk_box_pack_start (GTK_BOX (p->box), p->area, FALSE, FALSE, 0);
+  p->zoom = gimp_zoom_preview_new_from_drawable_id (drawable);
+  gimp_help_set_help_data (GIMP_PREVIEW (p->zoom)->toggle,
+                           _("Show the result while you change settings; zoom in to see it at full size. "
+                             "The optimisation previews at Draft quality"), NULL);
+  gtk_box_pack_start (GTK_BOX (p->box), p->zoom, FALSE, FALSE, 0);
   p->bar = gtk_progress_bar_new ();
   gtk_progress_bar_set_ellipsize (GTK_PROGRESS_BAR (p->bar), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_size_request (p->bar, r->width, -1);
   gtk_box_pack_start (GTK_BOX (p->box), p->bar, FALSE, FALSE, 0);
-  p->toggle = gtk_check_button_new_with_mnemonic (_("Previe_w"));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (p->toggle), TRUE);
-  gimp_help_set_help_data (p->toggle, _("Show the result on a reduced copy of the layer while you change settings; "
-                                        "the optimisation previews at Draft quality"), NULL);
-  g_signal_connect (p->toggle, "toggled", G_CALLBACK (toggled), p);
-  gtk_box_pack_start (GTK_BOX (p->box), p->toggle, FALSE, FALSE, 0);
-  g_signal_connect_after (p->area, "size-allocate", G_CALLBACK (area_allocated), p);
+  g_signal_connect (p->zoom, "invalidated", G_CALLBACK (invalidated), p);
+  g_signal_connect (p->zoom, "notify::update", G_CALLBACK (update_toggled), p);
   gtk_widget_show_all (p->box);
-  show (p, p->content);
   p->worker = impasto_preview_worker_new (render, done, g_object_unref, p);
   return p;
 }
@@ -262,8 +271,6 @@ impasto_preview_free (ImpastoPreview *p)
   impasto_preview_worker_free (p->worker);
   if (p->timer)
     g_source_remove (p->timer);
-  g_clear_object (&p->content);
   g_clear_object (&p->style);
-  g_clear_object (&p->shown);
   g_free (p);
 }

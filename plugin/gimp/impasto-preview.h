@@ -1,7 +1,8 @@
-/* The live preview in GIMP's Style Transfer dialog: a reduced copy of the
- * layer, re-rendered in a background thread whenever a setting changes
- * (Draft quality for the optimisation), with progress, time left and an
- * immediate stop. Pixels are read from GIMP only in the main thread. */
+/* The live preview in GIMP's Style Transfer dialog: GIMP's zoomable preview
+ * of the layer, whose visible region is re-rendered in a background thread
+ * whenever a setting, the zoom or the region changes (Draft quality for the
+ * optimisation), with progress, time left and an immediate stop. Pixels are
+ * read from GIMP only in the main thread. */
 #ifndef IMPASTO_PREVIEW_H
 #define IMPASTO_PREVIEW_H
 
