@@ -55,11 +55,11 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
   if (p.model_dir) o.network.model_dir = p.model_dir;
   o.network.allow_fallback = p.allow_fallback != 0;
   o.network.pooling = p.average_pooling ? impasto::Pooling::Average : impasto::Pooling::Max;
-  o.content_layers = split(p.content_layers);
-  o.style_layers = parse_style_layers(p.style_layers);
-  o.content_weight = p.content_weight;
-  o.style_weight = p.style_weight;
-  o.tv_weight = p.tv_weight;
+  o.loss.content_layers = split(p.content_layers);
+  o.loss.style_layers = parse_style_layers(p.style_layers);
+  o.loss.content_weight = p.content_weight;
+  o.loss.style_weight = p.style_weight;
+  o.loss.tv_weight = p.tv_weight;
   o.style_scale = p.style_scale;
   if (p.init < 0 || p.init > 2 || p.optimizer < 0 || p.optimizer > 1 || p.preserve_colors < 0 || p.preserve_colors > 2 ||
       p.multiscale < 0 || p.multiscale > 2)
@@ -130,9 +130,9 @@ void impasto_gatys_params_init(ImpastoGatysParams* params) {
   params->network = "darknet-tiny";
   params->allow_fallback = 0;
   params->average_pooling = 1;
-  params->content_weight = d.content_weight;
-  params->style_weight = d.style_weight;
-  params->tv_weight = d.tv_weight;
+  params->content_weight = d.loss.content_weight;
+  params->style_weight = d.loss.style_weight;
+  params->tv_weight = d.loss.tv_weight;
   params->style_scale = d.style_scale;
   params->init = IMPASTO_INIT_CONTENT;
   params->optimizer = IMPASTO_OPTIMIZER_LBFGS;

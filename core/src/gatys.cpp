@@ -10,16 +10,6 @@
 
 namespace impasto {
 
-PerceptualLossOptions perceptual_loss_options(const GatysOptions& options) {
-  PerceptualLossOptions p;
-  p.content_layers = options.content_layers;
-  p.style_layers = options.style_layers;
-  p.content_weight = options.content_weight;
-  p.style_weight = options.style_weight;
-  p.tv_weight = options.tv_weight;
-  p.scale = options.loss_scale;
-  return p;
-}
 
 // ---- stylize_gatys -------------------------------------------------------------
 
@@ -41,7 +31,7 @@ void validate(const Image& content, const std::vector<StyleInput>& styles, const
   if (!mask.empty() && (mask.width != content.width || mask.height != content.height || mask.channels != 1))
     throw Error(IMPASTO_N_("The mask must have one channel and the size of the content image."));
   auto finite_nonneg = [](double v) { return std::isfinite(v) && v >= 0.0; };
-  if (!finite_nonneg(o.content_weight) || !finite_nonneg(o.style_weight) || !finite_nonneg(o.tv_weight))
+  if (!finite_nonneg(o.loss.content_weight) || !finite_nonneg(o.loss.style_weight) || !finite_nonneg(o.loss.tv_weight))
     throw Error(IMPASTO_N_("The content, style and smoothness weights must be zero or more."));
   if (!(o.style_scale >= 0.05 && o.style_scale <= 8.0)) throw Error(IMPASTO_N_("The style scale must be between 0.05 and 8."));
   if (o.iterations < 1 || o.iterations > 100000) throw Error(IMPASTO_N_("The number of iterations must be between 1 and 100000."));
@@ -101,9 +91,9 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
     if (options.channels_last && device.is_cpu()) network->use_channels_last();
     network->set_reflect_padding(16);
     // Validate layer names before any work.
-    for (const auto& l : options.content_layers)
+    for (const auto& l : options.loss.content_layers)
       if (!network->has_layer(l)) throw Error("The network has no layer named \"" + l + "\".");
-    for (const auto& l : options.style_layers)
+    for (const auto& l : options.loss.style_layers)
       if (!network->has_layer(l.layer)) throw Error("The network has no layer named \"" + l.layer + "\".");
 
     auto input = image_to_tensor(content).to(device);
@@ -155,7 +145,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
       // view(); the network switches to channels_last internally.
       x = x.contiguous();
       x.set_requires_grad(true);
-      PerceptualLoss problem(network, level_styles, style_weights, perceptual_loss_options(options));
+      PerceptualLoss problem(network, level_styles, style_weights, options.loss);
       const auto content_targets = problem.content_targets(c);
 
       std::unique_ptr<torch::optim::Optimizer> optimizer;

@@ -129,7 +129,7 @@ TEST(Gatys, MultiScaleScheduleForLargeSizes) {
 TEST(Gatys, LuminanceOnlyKeepsTheContentChroma) {
   auto o = fast_options();
   o.iterations = 15;
-  o.style_weight = 20.0;
+  o.loss.style_weight = 20.0;
   o.preserve_colors = ColorPreservation::Luminance;
   auto content = test::synthetic_photo(48, 40);
   auto r = stylize_gatys(content, one_style(), {}, o);
@@ -156,7 +156,7 @@ TEST(Gatys, HistogramMatchingKeepsColoursCloserToTheContent) {
   };
   auto o = fast_options();
   o.iterations = 15;
-  o.style_weight = 20.0;
+  o.loss.style_weight = 20.0;
   auto plain = stylize_gatys(content, one_style(), {}, o);
   o.preserve_colors = ColorPreservation::Histogram;
   auto matched = stylize_gatys(content, one_style(), {}, o);
@@ -239,11 +239,11 @@ TEST(Gatys, BadInputIsAClearError) {
   o.iterations = 0;
   expect_error(o, one_style(), {}, "iterations");
   o = fast_options();
-  o.style_weight = -1;
+  o.loss.style_weight = -1;
   expect_error(o, one_style(), {}, "weights");
   o = fast_options();
   expect_error(o, one_style(), Image(5, 5, 1), "mask");
-  o.style_layers = {{"conv9_9", 1.0}};
+  o.loss.style_layers = {{"conv9_9", 1.0}};
   expect_error(o, one_style(), {}, "no layer named");
   o = fast_options();
   o.device = "toaster";
@@ -283,12 +283,12 @@ TEST(GatysParity, SeedAlgorithmLossesMatchPython) {
   auto image = test::read_raw(test::fixture("image.f32"), shape("image"));
 
   GatysOptions o;
-  o.loss_scale = LossScale::Mean;
-  o.content_weight = ref["weights"]["content"];
-  o.style_weight = ref["weights"]["style"];
-  o.tv_weight = ref["weights"]["tv"];
+  o.loss.scale = LossScale::Mean;
+  o.loss.content_weight = ref["weights"]["content"];
+  o.loss.style_weight = ref["weights"]["style"];
+  o.loss.tv_weight = ref["weights"]["tv"];
   auto net = NetworkLoader::load_torchvision_vgg19(test::fixture("vgg19-random.pth"), Pooling::Max);
-  PerceptualLoss problem(net, {style}, {1.0}, perceptual_loss_options(o));
+  PerceptualLoss problem(net, {style}, {1.0}, o.loss);
   LossBreakdown b;
   torch::NoGradGuard no_grad;
   problem.loss(image, problem.content_targets(content), &b);

@@ -20,15 +20,11 @@ enum class Init { Content, Noise, Style };
 
 struct GatysOptions {
   NetworkOptions network;
-  // Empty: the network's defaults (Tiny Darknet: content at the 9th
-  // LeakyReLU, style at the 1st, 2nd, 4th, 8th and 12th; VGG-19: content
-  // conv4_2, style relu1_1 ... relu5_1).
-  std::vector<std::string> content_layers;
-  std::vector<LayerWeight> style_layers;
-  double content_weight = 1.0;
-  double style_weight = 2.0;
-  double tv_weight = 0.02;
-  LossScale loss_scale = LossScale::Normalised;
+  // Content, style and smoothness weights and layers (empty layers: the
+  // network's defaults — Tiny Darknet: content at the 9th LeakyReLU, style at
+  // the 1st, 2nd, 4th, 8th and 12th; VGG-19: content conv4_2, style relu1_1
+  // ... relu5_1).
+  PerceptualLossOptions loss;
   // Relative size of the style image against the processing size: above 1
   // gives larger brush strokes and motifs, below 1 finer ones.
   double style_scale = 1.0;
@@ -82,8 +78,5 @@ struct GatysResult {
 GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& styles,
                           const Image& mask, const GatysOptions& options,
                           const ProgressCallback& progress = {});
-
-// The loss a Gatys run minimises, as configured by `options`.
-PerceptualLossOptions perceptual_loss_options(const GatysOptions& options);
 
 }  // namespace impasto
