@@ -517,7 +517,7 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
                             layer && weights[w] && *weights[w] ? g_ascii_strtod (weights[w++], NULL) : 1.0);
   for (i = 0; i < N_STYLE_FILES; i++)
     {
-      gboolean has = files[i] && *files[i] && (i == 0 || files[i - 1]);
+      gboolean has = i < (gint) g_strv_length (files) && *files[i];
 
       if (has)
         gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (d->files[i]), files[i]);
