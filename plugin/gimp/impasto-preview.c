@@ -84,8 +84,10 @@ say (ImpastoPreview *p, const gchar *text)
   gimp_help_set_help_data (p->bar, text, NULL);
 }
 
-void
-impasto_preview_settings (const ImpastoSettings *s, gint preview_size, ImpastoSettings *draft)
+/* The optimisation at Draft quality and at most the preview's size,
+ * everything else as given. */
+static void
+draft_settings (const ImpastoSettings *s, gint preview_size, ImpastoSettings *draft)
 {
   *draft = *s;
   draft->iterations = MIN (s->iterations, DRAFT_ITERATIONS);
@@ -201,7 +203,7 @@ invalidated (GimpPreview *preview, ImpastoPreview *p)
   g_free (source);
   in->style = p->style ? g_object_ref (p->style) : NULL;
 
-  impasto_preview_settings (s, MAX (width, height), &draft);
+  draft_settings (s, MAX (width, height), &draft);
   /* A pretrained model paints strokes of a fixed size in pixels: at a zoom
    * below 1 the preview sees a reduced picture, so enlarge it back (up to
    * the model's limit) to show the strokes as the final render will. */

@@ -20,11 +20,6 @@ GtkWidget      *impasto_preview_widget (ImpastoPreview        *preview);
 /* Starts a render of `settings`, superseding the one running. */
 void            impasto_preview_update (ImpastoPreview        *preview,
                                         const ImpastoSettings *settings);
-/* Settings for the preview: the optimisation at Draft quality and at most
- * the preview's size, everything else as given. */
-void            impasto_preview_settings (const ImpastoSettings *settings,
-                                          gint                   preview_size,
-                                          ImpastoSettings       *draft);
 /* Stops the render and frees; call before the dialog is destroyed. */
 void            impasto_preview_free   (ImpastoPreview        *preview);
 
