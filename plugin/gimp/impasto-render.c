@@ -135,7 +135,7 @@ impasto_render_buffers (GeglBuffer            *input,
 }
 
 static void
-gimp_progress (gdouble fraction, const gchar *text, gpointer data)
+report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
 {
   if (text)
     gimp_progress_set_text (text);
@@ -148,7 +148,7 @@ impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
 {
   GeglBuffer *input = gimp_drawable_get_buffer (source);
   GeglBuffer *style = s->style_drawable > 0 ? gimp_drawable_get_buffer (s->style_drawable) : NULL;
-  GeglBuffer *result = impasto_render_buffers (input, style, s, NULL, gimp_progress, NULL, error);
+  GeglBuffer *result = impasto_render_buffers (input, style, s, NULL, report_to_gimp, NULL, error);
 
   g_object_unref (input);
   g_clear_object (&style);
