@@ -2,6 +2,7 @@
 // the network itself is in ml5_network.h.
 #include "impasto/error.h"
 #include "impasto/style_model.h"
+#include "ml5_inference.h"
 #include "ml5_network.h"
 #include "model_name.h"
 #include "padding.h"
@@ -11,13 +12,17 @@ namespace {
 
 class Ml5StyleModel : public StyleModel {
  public:
-  Ml5StyleModel(StyleModelInfo info, Ml5TransformerNet net) : info_(std::move(info)), net_(std::move(net)) {}
+  Ml5StyleModel(StyleModelInfo info, Ml5TransformerNet net)
+      : info_(std::move(info)), net_(std::move(net)), inference_(*net_, torch::kCPU) {}
   const StyleModelInfo& info() const override { return info_; }
   // The network halves the size twice and doubles it twice.
   torch::Tensor stylize(const torch::Tensor& image) override {
-    return run_at_multiple(image, 4, [&](const torch::Tensor& x) { return net_->forward(x); });
+    return run_at_multiple(image, 4, [&](const torch::Tensor& x) { return inference_.forward(x, net_->statistics); });
   }
-  void to(torch::Device device) override { net_->to(device); }
+  void to(torch::Device device) override {
+    net_->to(device);
+    inference_ = Ml5Inference(*net_, device);
+  }
 
   void capture_statistics(const torch::Tensor& whole) override {
     auto& stats = net_->statistics;
@@ -31,6 +36,7 @@ class Ml5StyleModel : public StyleModel {
  private:
   StyleModelInfo info_;
   Ml5TransformerNet net_;
+  Ml5Inference inference_;
 };
 
 }  // namespace

@@ -1,0 +1,121 @@
+#include "instance_norm.h"
+
+#include <ATen/Parallel.h>
+
+#include <mutex>
+
+namespace impasto {
+namespace {
+
+// x as N planes of `pixels` rows of `channels` values (channels_last) or of
+// `channels` rows of `pixels` values (contiguous): per (n, c) sum and sum of
+// squares in double, so a million pixels lose nothing.
+std::pair<torch::Tensor, torch::Tensor> fused_var_mean(const torch::Tensor& x, bool channels_last) {
+  const int64_t n = x.size(0), c = x.size(1), pixels = x.size(2) * x.size(3);
+  std::vector<double> sum(n * c, 0.0), squares(n * c, 0.0);
+  const float* data = x.data_ptr<float>();
+  std::mutex merge;
+  for (int64_t image = 0; image < n; ++image) {
+    const float* base = data + image * c * pixels;
+    if (channels_last) {
+      at::parallel_for(0, pixels, 4096, [&](int64_t begin, int64_t end) {
+        std::vector<double> s(c, 0.0), q(c, 0.0);
+        for (int64_t p = begin; p < end; ++p) {
+          const float* row = base + p * c;
+          for (int64_t k = 0; k < c; ++k) {
+            const double v = row[k];
+            s[k] += v;
+            q[k] += v * v;
+          }
+        }
+        std::lock_guard<std::mutex> lock(merge);
+        for (int64_t k = 0; k < c; ++k) sum[image * c + k] += s[k], squares[image * c + k] += q[k];
+      });
+    } else {
+      at::parallel_for(0, c, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t k = begin; k < end; ++k) {
+          const float* plane = base + k * pixels;
+          double s = 0.0, q = 0.0;
+          for (int64_t p = 0; p < pixels; ++p) s += plane[p], q += static_cast<double>(plane[p]) * plane[p];
+          sum[image * c + k] = s, squares[image * c + k] = q;
+        }
+      });
+    }
+  }
+  auto mean = torch::empty({n, c, 1, 1}, torch::kDouble), var = torch::empty({n, c, 1, 1}, torch::kDouble);
+  for (int64_t i = 0; i < n * c; ++i) {
+    const double m = sum[i] / static_cast<double>(pixels);
+    mean.data_ptr<double>()[i] = m;
+    var.data_ptr<double>()[i] = std::max(0.0, squares[i] / static_cast<double>(pixels) - m * m);
+  }
+  return {var.to(torch::kFloat), mean.to(torch::kFloat)};
+}
+
+// y = x * scale + shift per (n, c), then relu, in place.
+void fused_normalise_(torch::Tensor& x, const torch::Tensor& scale, const torch::Tensor& shift, bool relu,
+                      bool channels_last) {
+  const int64_t n = x.size(0), c = x.size(1), pixels = x.size(2) * x.size(3);
+  float* data = x.data_ptr<float>();
+  const float* a = scale.data_ptr<float>();
+  const float* b = shift.data_ptr<float>();
+  const float floor = relu ? 0.0f : -std::numeric_limits<float>::infinity();
+  for (int64_t image = 0; image < n; ++image) {
+    float* base = data + image * c * pixels;
+    const float* ai = a + image * c;
+    const float* bi = b + image * c;
+    if (channels_last) {
+      at::parallel_for(0, pixels, 4096, [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) {
+          float* row = base + p * c;
+          for (int64_t k = 0; k < c; ++k) row[k] = std::max(row[k] * ai[k] + bi[k], floor);
+        }
+      });
+    } else {
+      at::parallel_for(0, c, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t k = begin; k < end; ++k) {
+          float* plane = base + k * pixels;
+          for (int64_t p = 0; p < pixels; ++p) plane[p] = std::max(plane[p] * ai[k] + bi[k], floor);
+        }
+      });
+    }
+  }
+}
+
+}  // namespace
+
+torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                            double eps, NormStatistics& stats, bool relu) {
+  const bool channels_last = x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+  const bool fused = x.dim() == 4 && x.device().is_cpu() && x.scalar_type() == torch::kFloat &&
+                     !(torch::GradMode::is_enabled() && x.requires_grad()) &&
+                     (channels_last || x.is_contiguous()) && (!weight.defined() || !weight.requires_grad()) &&
+                     (!bias.defined() || !bias.requires_grad());
+  std::pair<torch::Tensor, torch::Tensor> var_mean;
+  if (stats.mode == NormStatistics::Mode::Replay) {
+    var_mean = stats.layers.at(stats.next++);
+  } else if (fused) {
+    var_mean = fused_var_mean(x, channels_last);
+  } else {
+    auto vm = torch::var_mean(x, {2, 3}, /*unbiased=*/false, /*keepdim=*/true);
+    var_mean = {std::get<0>(vm), std::get<1>(vm)};
+  }
+  if (stats.mode == NormStatistics::Mode::Record) stats.layers.push_back(var_mean);
+  if (!fused) {
+    auto y = (x - var_mean.second) / torch::sqrt(var_mean.first + eps);
+    if (weight.defined()) y = y * weight.view({1, -1, 1, 1});
+    if (bias.defined()) y = y + bias.view({1, -1, 1, 1});
+    return relu ? torch::relu(y) : y;
+  }
+  // scale = weight / sqrt(var + eps), shift = bias - mean * scale.
+  const int64_t n = x.size(0), c = x.size(1);
+  auto scale = (1.0 / torch::sqrt(var_mean.first.to(torch::kFloat) + eps)).expand({n, c, 1, 1});
+  if (weight.defined()) scale = scale * weight.to(torch::kFloat).view({1, -1, 1, 1});
+  auto shift = -var_mean.second.to(torch::kFloat).expand({n, c, 1, 1}) * scale;
+  if (bias.defined()) shift = shift + bias.to(torch::kFloat).view({1, -1, 1, 1});
+  scale = scale.contiguous(), shift = shift.contiguous();
+  auto out = x;
+  fused_normalise_(out, scale, shift, relu, channels_last);
+  return out;
+}
+
+}  // namespace impasto
