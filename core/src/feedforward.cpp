@@ -1,6 +1,7 @@
 #include "impasto/feedforward.h"
 
 #include "compose.h"
+#include "recycling_allocator.h"
 #include "runtime.h"
 #include "impasto/error.h"
 #include "impasto/network_loader.h"
@@ -60,6 +61,7 @@ std::vector<int64_t> tile_starts(int64_t size, int64_t tile, int64_t step) {
 
 torch::Tensor stylize_tiled(StyleModel& model, const torch::Tensor& image, int tile, int overlap,
                             const std::function<bool(int, int)>& progress) {
+  RecyclingScope recycling;
   const int64_t h = image.size(2), w = image.size(3);
   if (h <= tile && w <= tile) {
     auto out = model.stylize(image);
@@ -111,6 +113,7 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
     throw Error(IMPASTO_N_("The mask must have one channel and the size of the content image."));
   use_threads(o.threads);
   const torch::Device device = parse_device(o.device);
+  RecyclingScope recycling;
 
   try {
     auto model = load_style_model(resolve_style_model_path(o));

@@ -2,6 +2,7 @@
 
 #include "impasto/error.h"
 #include "compose.h"
+#include "recycling_allocator.h"
 #include "runtime.h"
 #include "tensor_image.h"
 
@@ -77,6 +78,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
   validate(content, styles, mask, options);
   use_threads(options.threads);
   const torch::Device device = parse_device(options.device);
+  RecyclingScope recycling;
 
   try {
     GatysResult result;

@@ -1,5 +1,7 @@
 #include "ml5_inference.h"
 
+#include "nhwc.h"
+
 namespace impasto {
 namespace {
 
@@ -15,28 +17,29 @@ int transposed_tap(int phase, int tap) {
 }
 
 // PyTorch transposed-conv weight [in, out, 3, 3] -> conv weight
-// [out * 4, in, 2, 2] whose output channels are pixel-shuffle phases.
+// [4 * out, in, 2, 2] whose output channels are the four output phases
+// (depth_to_space_nhwc order: phase-major).
 torch::Tensor phase_weight(const torch::Tensor& w) {
   const int64_t in = w.size(0), out = w.size(1);
-  auto phases = torch::zeros({out, 2, 2, in, 2, 2}, w.options());
+  auto phases = torch::zeros({2, 2, out, in, 2, 2}, w.options());
   for (int py = 0; py < 2; ++py)
     for (int px = 0; px < 2; ++px)
       for (int a = 0; a < 2; ++a)
         for (int b = 0; b < 2; ++b) {
           const int ky = transposed_tap(py, a), kx = transposed_tap(px, b);
           if (ky < 0 || kx < 0) continue;
-          phases.select(1, py).select(1, px).select(2, a).select(2, b).copy_(w.select(2, ky).select(2, kx).t());
+          phases.select(0, py).select(0, px).select(2, a).select(2, b).copy_(w.select(2, ky).select(2, kx).t());
         }
-  return phases.reshape({out * 4, in, 2, 2});
+  return phases.reshape({4 * out, in, 2, 2});
 }
 
 // Conv weight [out, in, k, k] (odd k, 'same' padding) -> the weight of the
 // equivalent 'same' convolution on the 2x2 pixel-unshuffled input,
-// [out * 4, in * 4, t, t] with t = (k + 1) / 2; input and output channels
-// are pixel-shuffle phases.
+// [4 * out, 4 * in, t, t] with t = (k + 1) / 2; input and output channels
+// are phase-major (space_to_depth_nhwc / depth_to_space_nhwc order).
 torch::Tensor unshuffled_weight(const torch::Tensor& w) {
   const int64_t out = w.size(0), in = w.size(1), k = w.size(2), taps = (k + 1) / 2, half = k / 2;
-  auto u = torch::zeros({out, 2, 2, in, 2, 2, taps, taps}, w.options());
+  auto u = torch::zeros({2, 2, out, 2, 2, in, taps, taps}, w.options());
   // Output pixel 2m + p reads input 2m + p + j - half for j in [0, k);
   // as unshuffled sample m + a - taps / 2 with phase q: j = 2a + q - p + half - 2 * (taps / 2).
   for (int p = 0; p < 2; ++p)
@@ -48,10 +51,10 @@ torch::Tensor unshuffled_weight(const torch::Tensor& w) {
               const int64_t jy = 2 * a + q - p + half - 2 * (taps / 2);
               const int64_t jx = 2 * b + qx - px + half - 2 * (taps / 2);
               if (jy < 0 || jy >= k || jx < 0 || jx >= k) continue;
-              u.select(1, p).select(1, px).select(2, q).select(2, qx).select(2, a).select(2, b).copy_(
+              u.select(0, p).select(0, px).select(1, q).select(1, qx).select(2, a).select(2, b).copy_(
                   w.select(2, jy).select(2, jx));
             }
-  return u.reshape({out * 4, in * 4, taps, taps});
+  return u.reshape({4 * out, 4 * in, taps, taps});
 }
 
 }  // namespace
@@ -81,11 +84,11 @@ torch::Tensor Ml5Inference::forward(const torch::Tensor& input, NormStatistics& 
     const auto& w = layers_[l].weight;
     if (stride == 1) return norm(F::conv2d(x, w, F::Conv2dFuncOptions().padding(w.size(2) / 2)), relu);
     // TensorFlow 'same' at stride 2 on an even size pads one sample after.
-    return norm(F::conv2d(F::pad(x, F::PadFuncOptions({0, 1, 0, 1})), w, F::Conv2dFuncOptions().stride(2)), relu);
+    return norm(F::conv2d(pad_nhwc(x, 0, 1, 0, 1), w, F::Conv2dFuncOptions().stride(2)), relu);
   };
   auto upconv = [&](const torch::Tensor& x) {
-    auto phases = F::conv2d(F::pad(x, F::PadFuncOptions({1, 0, 1, 0})), layers_[l].weight);
-    return norm(F::pixel_shuffle(phases, 2).contiguous(at::MemoryFormat::ChannelsLast), true);
+    auto phases = F::conv2d(pad_nhwc(x, 1, 0, 1, 0), layers_[l].weight);
+    return norm(depth_to_space_nhwc(phases.contiguous(at::MemoryFormat::ChannelsLast)), true);
   };
   auto x = (input * 255.0).contiguous(at::MemoryFormat::ChannelsLast);
   x = conv(x, 1, true);
@@ -98,8 +101,8 @@ torch::Tensor Ml5Inference::forward(const torch::Tensor& input, NormStatistics& 
   x = upconv(x);
   x = upconv(x);
   const auto& w = layers_[l].weight;
-  auto y = F::conv2d(F::pixel_unshuffle(x, 2), w, F::Conv2dFuncOptions().padding(w.size(2) / 2));
-  y = norm(F::pixel_shuffle(y, 2).contiguous(), false);
+  auto y = F::conv2d(space_to_depth_nhwc(x), w, F::Conv2dFuncOptions().padding(w.size(2) / 2));
+  y = norm(depth_to_space_nhwc(y.contiguous(at::MemoryFormat::ChannelsLast)), false);
   return (150.0 * torch::tanh(y) + 127.5).clamp_(0.0, 255.0).div_(255.0);
 }
 

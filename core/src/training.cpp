@@ -2,6 +2,7 @@
 
 #include "impasto/error.h"
 #include "ml5_network.h"
+#include "recycling_allocator.h"
 #include "runtime.h"
 #include "tensor_image.h"
 
@@ -182,6 +183,7 @@ int StyleTrainer::step() const { return state_->step; }
 bool StyleTrainer::train(const TrainingCallback& progress) {
   auto& s = *state_;
   if (s.photos.empty()) throw Error("Add at least one training photo.");
+  RecyclingScope recycling;
   const auto start = std::chrono::steady_clock::now();
   try {
     s.net->train();

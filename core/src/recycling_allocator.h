@@ -1,0 +1,21 @@
+// Keeps LibTorch's large CPU buffers for reuse while a job runs (internal
+// to core). A network allocates the same activation sizes layer after layer
+// and tile after tile; through glibc each one is a fresh mmap whose pages
+// the kernel faults in and zeroes, which cost a quarter of the feed-forward
+// time (docs/benchmarks.md). While at least one RecyclingScope is alive,
+// freed buffers of 1 MiB or more are kept by exact size and handed out
+// again; when the last scope ends they are all returned to the system, so
+// nothing is held between jobs.
+#pragma once
+
+namespace impasto {
+
+class RecyclingScope {
+ public:
+  RecyclingScope();
+  ~RecyclingScope();
+  RecyclingScope(const RecyclingScope&) = delete;
+  RecyclingScope& operator=(const RecyclingScope&) = delete;
+};
+
+}  // namespace impasto
