@@ -20,7 +20,7 @@ from torch import nn
 
 def tf_same_pad(x, k, s):
     pads = []
-    for n in (x.shape[3], x.shape[2]):
+    for n in (int(x.shape[3]), int(x.shape[2])):  # int(): constants in a static ONNX export
         out = -(-n // s)
         total = max((out - 1) * s + k - n, 0)
         pads += [total // 2, total - total // 2]
@@ -39,7 +39,7 @@ class ConvLayer(nn.Module):
 
     def forward(self, x):
         if self.transposed:
-            h, w = x.shape[2], x.shape[3]
+            h, w = int(x.shape[2]), int(x.shape[3])
             y = self.conv(x)[:, :, :2 * h, :2 * w]
         else:
             y = self.conv(tf_same_pad(x, self.k, self.stride))
@@ -96,14 +96,17 @@ def main():
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--export-onnx")
+    p.add_argument("--static", action="store_true", help="export for --size only (OpenCV's dnn needs fixed shapes)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     net = load(a.model)
     w, h = (int(v) for v in a.size.split("x"))
     x = torch.rand(1, 3, h, w, generator=torch.Generator().manual_seed(1))
     if a.export_onnx:
-        torch.onnx.export(net, x, a.export_onnx, opset_version=13, input_names=["image"], output_names=["styled"],
-                          dynamic_axes={"image": {2: "height", 3: "width"}, "styled": {2: "height", 3: "width"}})
+        axes = None if a.static else {"image": {2: "height", 3: "width"}, "styled": {2: "height", 3: "width"}}
+        # Opset 10 keeps Pad's pads an attribute, which OpenCV 4.6 needs.
+        torch.onnx.export(net, x, a.export_onnx, opset_version=10 if a.static else 13, input_names=["image"], output_names=["styled"],
+                          dynamic_axes=axes)
         return
     with torch.inference_mode():
         net(x)  # warm-up, as every peer gets

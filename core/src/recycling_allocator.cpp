@@ -9,6 +9,7 @@
 #include <limits>
 #include <mutex>
 #include <new>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -40,8 +41,7 @@ class RecyclingAllocator final : public c10::Allocator {
     std::lock_guard<std::mutex> lock(mutex_);
     if (--scopes_ > 0) return;
     c10::SetCPUAllocator(previous_, /*priority=*/std::numeric_limits<uint8_t>::max());
-    for (auto& [size, blocks] : free_)
-      for (void* data : blocks) release_memory(data, size);
+    for (auto& [capacity, data] : free_) release_memory(data, capacity);
     free_.clear();
     kept_ = 0;
   }
@@ -51,21 +51,26 @@ class RecyclingAllocator final : public c10::Allocator {
   c10::DataPtr allocate(std::size_t size) const override {
     auto* self = const_cast<RecyclingAllocator*>(this);
     void* data = nullptr;
+    std::size_t capacity = size;
     {
+      // The smallest kept buffer that fits, if it wastes under a quarter:
+      // a padded or phase-shuffled activation is a little larger than the
+      // one before it.
       std::lock_guard<std::mutex> lock(self->mutex_);
       if (size >= kSmallest) {
-        auto found = self->free_.find(size);
-        if (found != self->free_.end() && !found->second.empty()) {
-          data = found->second.back();
-          found->second.pop_back();
-          self->kept_ -= size;
+        auto found = self->free_.lower_bound(size);
+        if (found != self->free_.end() && found->first <= size + size / 4) {
+          capacity = found->first;
+          data = found->second;
+          self->free_.erase(found);
+          self->kept_ -= capacity;
         }
       }
     }
     if (!data) data = size >= kSmallest ? map_large(size) : allocate_small(size);
     {
       std::lock_guard<std::mutex> lock(self->mutex_);
-      self->sizes_[data] = size;
+      self->sizes_[data] = capacity;
     }
     return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
   }
@@ -81,7 +86,7 @@ class RecyclingAllocator final : public c10::Allocator {
     const std::size_t size = found->second;
     sizes_.erase(found);
     if (scopes_ > 0 && size >= kSmallest && kept_ + size <= kMostKept) {
-      free_[size].push_back(data);
+      free_.emplace(size, data);
       kept_ += size;
     } else {
       release_memory(data, size);
@@ -115,8 +120,8 @@ class RecyclingAllocator final : public c10::Allocator {
   int scopes_ = 0;
   std::size_t kept_ = 0;
   c10::Allocator* previous_ = nullptr;
-  std::unordered_map<std::size_t, std::vector<void*>> free_;  // kept for reuse, by size
-  std::unordered_map<void*, std::size_t> sizes_;              // handed out
+  std::multimap<std::size_t, void*> free_;        // kept for reuse, by capacity
+  std::unordered_map<void*, std::size_t> sizes_;  // handed out: capacity
 };
 
 }  // namespace
