@@ -16,7 +16,7 @@ torch::Tensor apply_matrix(const torch::Tensor& m, const torch::Tensor& img) {
 torch::Tensor rgb_to_yiq(const torch::Tensor& rgb) { return apply_matrix(yiq_matrix(), rgb); }
 torch::Tensor yiq_to_rgb(const torch::Tensor& yiq) { return apply_matrix(torch::inverse(yiq_matrix()), yiq); }
 
-torch::Tensor match_color_statistics(const torch::Tensor& source, const torch::Tensor& reference) {
+ColorTransform color_statistics_transform(const torch::Tensor& source, const torch::Tensor& reference) {
   auto flat = [](const torch::Tensor& t) { return t.reshape({3, -1}).to(torch::kDouble); };
   auto s = flat(source), r = flat(reference);
   auto mu_s = s.mean(1, true), mu_r = r.mean(1, true);
@@ -31,9 +31,17 @@ torch::Tensor match_color_statistics(const torch::Tensor& source, const torch::T
     if (inverse) d = 1.0 / d;
     return vectors.matmul(torch::diag(d)).matmul(vectors.t());
   };
-  auto a = sqrt_m(cov(r, mu_r), false).matmul(sqrt_m(cov(s, mu_s), true));
-  auto out = a.matmul(s - mu_s) + mu_r;
-  return out.reshape(source.sizes()).to(source.scalar_type()).clamp(0.0, 1.0);
+  return {sqrt_m(cov(r, mu_r), false).matmul(sqrt_m(cov(s, mu_s), true)), mu_s, mu_r};
+}
+
+torch::Tensor ColorTransform::apply(const torch::Tensor& rgb) const {
+  auto x = rgb.reshape({3, -1}).to(torch::kDouble);
+  auto out = matrix.to(x.device()).matmul(x - from.to(x.device())) + to.to(x.device());
+  return out.reshape(rgb.sizes()).to(rgb.scalar_type()).clamp(0.0, 1.0);
+}
+
+torch::Tensor match_color_statistics(const torch::Tensor& source, const torch::Tensor& reference) {
+  return color_statistics_transform(source, reference).apply(source);
 }
 
 torch::Tensor matched_luminance(const torch::Tensor& source, const torch::Tensor& reference) {

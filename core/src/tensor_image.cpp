@@ -2,17 +2,64 @@
 
 #include "impasto/error.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace impasto {
 
-torch::Tensor image_to_tensor(const Image& image) {
+namespace {
+
+void check_image(const Image& image) {
   if (image.empty() || image.channels < 1 || image.channels > 4 ||
       image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.channels)
     throw Error(IMPASTO_N_("The image is empty or its pixel data does not match its size."));
-  auto t = torch::from_blob(const_cast<float*>(image.pixels.data()),
-                            {image.height, image.width, image.channels}, torch::kFloat);
-  return t.permute({2, 0, 1}).unsqueeze(0).contiguous();  // contiguous() copies
+}
+
+// A view (no copy) of the rectangle as h x w x C.
+torch::Tensor region_view(const Image& image, int64_t y, int64_t x, int64_t h, int64_t w) {
+  if (y < 0 || x < 0 || h < 0 || w < 0 || y + h > image.height || x + w > image.width)
+    throw Error("internal: region outside the image");
+  const int64_t c = image.channels;
+  float* start = const_cast<float*>(image.pixels.data()) + (y * image.width + x) * c;
+  return torch::from_blob(start, {h, w, c}, {image.width * c, c, 1}, torch::kFloat);
+}
+
+}  // namespace
+
+torch::Tensor image_to_tensor(const Image& image) {
+  check_image(image);
+  return region_to_tensor(image, 0, 0, image.height, image.width);
+}
+
+torch::Tensor region_to_tensor(const Image& image, int64_t y, int64_t x, int64_t h, int64_t w) {
+  check_image(image);
+  return region_view(image, y, x, h, w).permute({2, 0, 1}).unsqueeze(0).contiguous();  // contiguous() copies
+}
+
+void write_region(Image& image, const torch::Tensor& tensor, int64_t y, int64_t x) {
+  check_image(image);
+  auto t = tensor.detach().to(torch::kCPU, torch::kFloat).clamp(0.0, 1.0).squeeze(0).permute({1, 2, 0});
+  region_view(image, y, x, t.size(0), t.size(1)).copy_(t);
+}
+
+torch::Tensor reduced_color(const Image& image, int64_t side) {
+  check_image(image);
+  const int64_t h = image.height, w = image.width;
+  // Average k x k blocks band by band down to at most twice the target,
+  // then resample the small result.
+  const int64_t k = std::max<int64_t>(1, std::max(h, w) / (2 * std::max<int64_t>(side, 1)));
+  const int64_t bh = std::max<int64_t>(1, h / k), bw = std::max<int64_t>(1, w / k);
+  auto blocks = torch::empty({1, 3, bh, bw});
+  const int64_t rows_per_band = std::max<int64_t>(k, (4 << 20) / std::max<int64_t>(1, w * image.channels) / k * k);
+  for (int64_t by = 0; by < bh;) {
+    const int64_t n = std::min(bh - by, std::max<int64_t>(1, rows_per_band / k));
+    auto band = color_channels(region_to_tensor(image, by * k, 0, n * k, bw * k));
+    blocks.narrow(2, by, n).copy_(k > 1 ? torch::avg_pool2d(band, k) : band);
+    by += n;
+  }
+  const double f = std::min(1.0, static_cast<double>(side) / static_cast<double>(std::max(h, w)));
+  return resize(blocks, std::max<int64_t>(1, std::llround(h * f)), std::max<int64_t>(1, std::llround(w * f)));
 }
 
 Image tensor_to_image(const torch::Tensor& tensor) {

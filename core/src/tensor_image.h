@@ -9,6 +9,14 @@ namespace impasto {
 
 // 1 x C x H x W float tensor holding a copy of the image's channels.
 torch::Tensor image_to_tensor(const Image& image);
+// The same for the rectangle at (x, y) of size w x h, which must lie inside.
+torch::Tensor region_to_tensor(const Image& image, int64_t y, int64_t x, int64_t h, int64_t w);
+// Copies 1 x C x h x w (C = image.channels), clamped to [0, 1], into the
+// image at (x, y).
+void write_region(Image& image, const torch::Tensor& tensor, int64_t y, int64_t x);
+// The colour part of the whole image reduced so its longer side is at most
+// `side` (antialiased), without converting the whole image at once.
+torch::Tensor reduced_color(const Image& image, int64_t side);
 // 1 x C x H x W (any device, any float type) -> Image, values clamped to [0, 1].
 Image tensor_to_image(const torch::Tensor& tensor);
 

@@ -19,6 +19,15 @@ torch::Tensor yiq_to_rgb(const torch::Tensor& yiq);
 // covariance equal those of `reference`.
 torch::Tensor match_color_statistics(const torch::Tensor& source, const torch::Tensor& reference);
 
+// The same transform, measured once (for instance on reduced pictures) and
+// applied to any part of the picture: x -> matrix (x - from) + to, clamped.
+struct ColorTransform {
+  torch::Tensor matrix, from, to;  // 3 x 3, 3 x 1, 3 x 1 (double)
+  bool defined() const { return matrix.defined(); }
+  torch::Tensor apply(const torch::Tensor& rgb) const;
+};
+ColorTransform color_statistics_transform(const torch::Tensor& source, const torch::Tensor& reference);
+
 // Luminance of `source`, shifted and scaled to the mean and standard deviation
 // of the luminance of `reference`, as a grey 3-channel RGB image.
 torch::Tensor matched_luminance(const torch::Tensor& source, const torch::Tensor& reference);

@@ -20,7 +20,7 @@ struct FeedForwardOptions {
   // The image is resized by this factor before the network: below 1 gives
   // larger brush strokes and runs faster, above 1 finer ones.
   double scale = 1.0;
-  int tile_size = 0;               // pixels per tile side; 0 adapts to free memory
+  int tile_size = 0;               // pixels per tile side; 0: automatic_tile_size()
   int tile_overlap = 64;           // blended margin between tiles
   int threads = 0;                 // 0: every core
   std::string device = "cpu";
@@ -47,8 +47,9 @@ std::string resolve_style_model_path(const FeedForwardOptions& options);
 torch::Tensor stylize_tiled(StyleModel& model, const torch::Tensor& image, int tile, int overlap,
                             const std::function<bool(int, int)>& progress = {});
 
-// The tile side that fits in a quarter of the free memory (256..2048).
-int automatic_tile_size();
+// The tile side for a picture of height x width: whole up to 2.5
+// megapixels, else 800, within a quarter of the free memory (256..2048).
+int automatic_tile_size(int64_t height, int64_t width);
 
 FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, const FeedForwardOptions& options,
                                       const ProgressCallback& progress = {});
