@@ -4,6 +4,8 @@
 
 #include <ATen/Parallel.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -11,6 +13,16 @@ namespace impasto {
 
 void use_threads(int requested) {
   at::set_num_threads(requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  // LibTorch runs its own loops on OpenMP threads, which spin a while after
+  // each parallel region; OpenBLAS's pthread pool then fights them for the
+  // same cores whenever a matrix product (Gram matrices, L-BFGS) follows.
+  // One BLAS thread made the optimisation 1.6x faster end to end and the
+  // Draft preview 2.4x (docs/benchmarks.md); convolutions go through oneDNN
+  // on the OpenMP threads and are unaffected. Looked up at run time: the
+  // BLAS is whatever LibTorch was linked with, maybe not OpenBLAS.
+  using SetThreads = void (*)(int);
+  if (auto set_blas_threads = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set_blas_threads(1);
 }
 
 torch::Device parse_device(const std::string& name) {
