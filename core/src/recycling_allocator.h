@@ -3,8 +3,9 @@
 // and tile after tile; through glibc each one is a fresh mmap whose pages
 // the kernel faults in and zeroes, which cost a quarter of the feed-forward
 // time (docs/benchmarks.md). While at least one RecyclingScope is alive,
-// freed buffers of 1 MiB or more are kept (up to 1 GiB) and handed out
-// again for requests they fit closely; when the last scope ends they are all returned to the system, so
+// freed buffers of 1 MiB or more are kept and handed out again for
+// requests they fit closely, up to the job's peak of live ones (at least
+// 1 GiB); when the last scope ends they are all returned to the system, so
 // nothing is held between jobs.
 #pragma once
 
