@@ -87,7 +87,6 @@ struct TileSource {
 // no picture-sized buffer.
 void stylize_tiles(StyleModel& model, const TileSource& source, int tile, int overlap, torch::Tensor& out,
                    const std::function<bool(int, int)>& progress) {
-  RecyclingScope recycling;
   const int64_t h = source.height, w = source.width;
   if (h <= tile && w <= tile) {
     out.copy_(model.stylize(source.region(0, 0, h, w)));
@@ -138,14 +137,11 @@ void stylize_tiles(StyleModel& model, const TileSource& source, int tile, int ov
 
 torch::Tensor stylize_tiled(StyleModel& model, const torch::Tensor& image, int tile, int overlap,
                             const std::function<bool(int, int)>& progress) {
+  RecyclingScope recycling;
   const int64_t h = image.size(2), w = image.size(3);
   TileSource source{h, w,
                     [&](int64_t y, int64_t x, int64_t th, int64_t tw) { return image.narrow(2, y, th).narrow(3, x, tw); },
-                    [&](int64_t side) {
-                      const double f = std::min(1.0, static_cast<double>(side) / static_cast<double>(std::max(h, w)));
-                      return resize(image, std::max<int64_t>(1, std::llround(h * f)),
-                                    std::max<int64_t>(1, std::llround(w * f)));
-                    }};
+                    [&](int64_t side) { return shrink_to_fit(image, side); }};
   auto out = torch::empty({image.size(0), 3, h, w}, image.options());
   stylize_tiles(model, source, tile, overlap, out, progress);
   return out;
@@ -196,10 +192,8 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
                         return color_channels(region_to_tensor(content, y, x, th, tw)).to(device);
                       },
                       [&](int64_t side) {
-                        if (!resampled.defined()) return reduced_color(content, side).to(device);
-                        const double f = std::min(1.0, static_cast<double>(side) / static_cast<double>(std::max(h, w)));
-                        return resize(resampled, std::max<int64_t>(1, std::llround(h * f)),
-                                      std::max<int64_t>(1, std::llround(w * f)));
+                        return resampled.defined() ? shrink_to_fit(resampled, side)
+                                                   : reduced_color(content, side).to(device);
                       }};
     // The result's own pixels hold the stylised colours until they are
     // composed (at scale 1 on the CPU, with colour channels): no second
@@ -229,12 +223,9 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
     Composition composition;
     composition.preserve_colors = o.preserve_colors;
     composition.strength = o.strength;
-    if (o.preserve_colors == ColorPreservation::Histogram) {
-      const double f = std::min(1.0, 1024.0 / static_cast<double>(std::max(H, W)));
-      composition.histogram = color_statistics_transform(
-          resize(styled, std::max<int64_t>(1, std::llround(H * f)), std::max<int64_t>(1, std::llround(W * f))),
-          reduced_color(content, 1024).to(device));
-    }
+    if (o.preserve_colors == ColorPreservation::Histogram)
+      composition.histogram =
+          color_statistics_transform(shrink_to_fit(styled, 1024), reduced_color(content, 1024).to(device));
     const int64_t band = std::max<int64_t>(1, (8 << 20) / std::max<int64_t>(1, W * 4));
     for (int64_t y = 0; y < H; y += band) {
       const int64_t n = std::min(band, H - y);

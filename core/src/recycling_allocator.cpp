@@ -11,7 +11,6 @@
 #include <new>
 #include <map>
 #include <unordered_map>
-#include <vector>
 
 namespace impasto {
 namespace {

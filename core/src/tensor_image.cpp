@@ -27,10 +27,7 @@ torch::Tensor region_view(const Image& image, int64_t y, int64_t x, int64_t h, i
 
 }  // namespace
 
-torch::Tensor image_to_tensor(const Image& image) {
-  check_image(image);
-  return region_to_tensor(image, 0, 0, image.height, image.width);
-}
+torch::Tensor image_to_tensor(const Image& image) { return region_to_tensor(image, 0, 0, image.height, image.width); }
 
 torch::Tensor region_to_tensor(const Image& image, int64_t y, int64_t x, int64_t h, int64_t w) {
   check_image(image);
@@ -58,6 +55,7 @@ torch::Tensor reduced_color(const Image& image, int64_t side) {
     blocks.narrow(2, by, n).copy_(k > 1 ? torch::avg_pool2d(band, k) : band);
     by += n;
   }
+  // The blocks stand for the whole picture: fit its shape, not theirs.
   const double f = std::min(1.0, static_cast<double>(side) / static_cast<double>(std::max(h, w)));
   return resize(blocks, std::max<int64_t>(1, std::llround(h * f)), std::max<int64_t>(1, std::llround(w * f)));
 }
@@ -91,6 +89,12 @@ torch::Tensor resize(const torch::Tensor& image, int64_t height, int64_t width) 
                                        .align_corners(false)
                                        .antialias(shrinking));
   return out.clamp(0.0, 1.0);
+}
+
+torch::Tensor shrink_to_fit(const torch::Tensor& image, int64_t side) {
+  const int64_t h = image.size(2), w = image.size(3);
+  const double f = std::min(1.0, static_cast<double>(side) / static_cast<double>(std::max(h, w)));
+  return resize(image, std::max<int64_t>(1, std::llround(h * f)), std::max<int64_t>(1, std::llround(w * f)));
 }
 
 }  // namespace impasto

@@ -27,5 +27,7 @@ torch::Tensor alpha_channel(const torch::Tensor& image);
 
 // Resample to h x w: antialiased when shrinking, bicubic, clamped to [0, 1].
 torch::Tensor resize(const torch::Tensor& image, int64_t height, int64_t width);
+// Shrinks so the longer side is at most `side` (never enlarges).
+torch::Tensor shrink_to_fit(const torch::Tensor& image, int64_t side);
 
 }  // namespace impasto
