@@ -63,10 +63,10 @@ class StateStyleModel : public StyleModel {
   void release_statistics() override { w_->statistics = NormStatistics{}; }
 
  protected:
-  torch::Tensor in(const torch::Tensor& x, const std::string& prefix, bool affine) {
+  torch::Tensor in(const torch::Tensor& x, const std::string& prefix, bool affine, bool relu = false) {
     auto& s = w_->statistics;
-    return affine ? instance_norm(x, (*w_)[prefix + ".weight"], (*w_)[prefix + ".bias"], 1e-5, s)
-                  : instance_norm(x, {}, {}, 1e-5, s);
+    return affine ? instance_norm(x, (*w_)[prefix + ".weight"], (*w_)[prefix + ".bias"], 1e-5, s, relu)
+                  : instance_norm(x, {}, {}, 1e-5, s, relu);
   }
   const torch::Tensor& w(const std::string& k) const { return (*w_)[k]; }
   void start() { w_->statistics.next = 0; }
@@ -89,16 +89,16 @@ class TransformerNetModel : public StateStyleModel {
       auto up = [&](const torch::Tensor& x) {
         return F::interpolate(x, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2, 2}).mode(torch::kNearest));
       };
-      auto y = torch::relu(in(conv(x01 * 255.0, "conv1", 1), "in1", true));
-      y = torch::relu(in(conv(y, "conv2", 2), "in2", true));
-      y = torch::relu(in(conv(y, "conv3", 2), "in3", true));
+      auto y = in(conv(x01 * 255.0, "conv1", 1), "in1", true, /*relu=*/true);
+      y = in(conv(y, "conv2", 2), "in2", true, /*relu=*/true);
+      y = in(conv(y, "conv3", 2), "in3", true, /*relu=*/true);
       for (int r = 1; r <= 5; ++r) {
         const std::string p = "res" + std::to_string(r);
-        auto h = torch::relu(in(conv(y, p + ".conv1", 1), p + ".in1", true));
+        auto h = in(conv(y, p + ".conv1", 1), p + ".in1", true, /*relu=*/true);
         y = y + in(conv(h, p + ".conv2", 1), p + ".in2", true);
       }
-      y = torch::relu(in(conv(up(y), "deconv1", 1), "in4", true));
-      y = torch::relu(in(conv(up(y), "deconv2", 1), "in5", true));
+      y = in(conv(up(y), "deconv1", 1), "in4", true, /*relu=*/true);
+      y = in(conv(up(y), "deconv2", 1), "in5", true, /*relu=*/true);
       y = conv(y, "deconv3", 1);
       return y.clamp(0.0, 255.0) / 255.0;
     });
@@ -123,18 +123,18 @@ class CycleGanModel : public StateStyleModel {
         return F::conv_transpose2d(x, w(k + ".weight"),
                                    F::ConvTranspose2dFuncOptions().stride(2).padding(1).output_padding(1).bias(w(k + ".bias")));
       };
-      auto y = torch::relu(in(conv(x01 * 2.0 - 1.0, 1, 1, true), "", false));
-      y = torch::relu(in(conv(y, 4, 2, false), "", false));
-      y = torch::relu(in(conv(y, 7, 2, false), "", false));
+      auto y = in(conv(x01 * 2.0 - 1.0, 1, 1, true), "", false, /*relu=*/true);
+      y = in(conv(y, 4, 2, false), "", false, /*relu=*/true);
+      y = in(conv(y, 7, 2, false), "", false, /*relu=*/true);
       for (int b = 10; b <= 18; ++b) {
         const std::string p = "model." + std::to_string(b) + ".conv_block.";
         auto h = reflect_conv(y, w(p + "1.weight"), w(p + "1.bias"), 1);
-        h = torch::relu(in(h, "", false));
+        h = in(h, "", false, /*relu=*/true);
         h = reflect_conv(h, w(p + "5.weight"), w(p + "5.bias"), 1);
         y = y + in(h, "", false);
       }
-      y = torch::relu(in(deconv(y, 19), "", false));
-      y = torch::relu(in(deconv(y, 22), "", false));
+      y = in(deconv(y, 19), "", false, /*relu=*/true);
+      y = in(deconv(y, 22), "", false, /*relu=*/true);
       y = torch::tanh(conv(y, 26, 1, true));
       return (y + 1.0) / 2.0;
     });
