@@ -13,8 +13,6 @@
 
 #include "impasto-render.h"
 
-#define DRAFT_ITERATIONS 40 /* as impasto-preview.c */
-
 static GeglBuffer *
 load_scaled (const gchar *path, gint width, gint height)
 {
@@ -34,7 +32,7 @@ load_scaled (const gchar *path, gint width, gint height)
 int
 main (int argc, char **argv)
 {
-  ImpastoSettings settings;
+  ImpastoSettings settings, draft;
   GeglBuffer     *content, *style;
   gint            width, height, repeat, r;
 
@@ -50,19 +48,15 @@ main (int argc, char **argv)
 
   impasto_settings_init (&settings);
   if (strcmp (argv[5], "gatys") == 0)
-    {
-      settings.method = IMPASTO_METHOD_GATYS;
-      settings.iterations = MIN (settings.iterations, DRAFT_ITERATIONS);
-      settings.size = MAX (16, MIN (settings.size, MAX (width, height)));
-    }
+    settings.method = IMPASTO_METHOD_GATYS;
   else
     {
       settings.method = IMPASTO_METHOD_MODEL;
       g_strlcpy (settings.model, argv[5], sizeof settings.model);
     }
-  settings.tile_size = 0;
   if (argc > 6)
     settings.threads = atoi (argv[6]);
+  impasto_settings_draft (&settings, MAX (width, height), &draft);
 
   for (r = -1; r < repeat; r++)
     {
@@ -70,8 +64,8 @@ main (int argc, char **argv)
       gint64      start = g_get_monotonic_time ();
       GeglBuffer *out;
 
-      settings.style_weight *= 1.1;
-      out = impasto_render_buffers (content, style, &settings, NULL, NULL, NULL, &error);
+      draft.style_weight *= 1.1;
+      out = impasto_render_buffers (content, style, &draft, NULL, NULL, NULL, &error);
       if (!out)
         {
           fprintf (stderr, "render failed: %s\n", error ? error->message : "cancelled");

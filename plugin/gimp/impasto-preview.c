@@ -10,7 +10,6 @@
 #include "impasto-render.h"
 
 #define STYLE_SIZE        512   /* longest side of a style layer for the preview */
-#define DRAFT_ITERATIONS  40
 
 struct _ImpastoPreview
 {
@@ -82,17 +81,6 @@ say (ImpastoPreview *p, const gchar *text)
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (p->bar), 0.0);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (p->bar), text);
   gimp_help_set_help_data (p->bar, text, NULL);
-}
-
-/* The optimisation at Draft quality and at most the preview's size,
- * everything else as given. */
-static void
-draft_settings (const ImpastoSettings *s, gint preview_size, ImpastoSettings *draft)
-{
-  *draft = *s;
-  draft->iterations = MIN (s->iterations, DRAFT_ITERATIONS);
-  draft->size       = MAX (16, MIN (s->size, preview_size));
-  draft->tile_size  = 0;
 }
 
 /* Worker thread. */
@@ -203,7 +191,7 @@ invalidated (GimpPreview *preview, ImpastoPreview *p)
   g_free (source);
   in->style = p->style ? g_object_ref (p->style) : NULL;
 
-  draft_settings (s, MAX (width, height), &draft);
+  impasto_settings_draft (s, MAX (width, height), &draft);
   /* A pretrained model paints strokes of a fixed size in pixels: at a zoom
    * below 1 the preview sees a reduced picture, so enlarge it back (up to
    * the model's limit) to show the strokes as the final render will. */

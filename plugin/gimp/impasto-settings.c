@@ -7,6 +7,17 @@
 
 #define IMPASTO_SETTINGS_ERROR (g_quark_from_static_string ("impasto-settings-error"))
 
+#define DRAFT_ITERATIONS 40
+
+void
+impasto_settings_draft (const ImpastoSettings *s, gint preview_size, ImpastoSettings *draft)
+{
+  *draft = *s;
+  draft->iterations = MIN (s->iterations, DRAFT_ITERATIONS);
+  draft->size       = MAX (16, MIN (s->size, preview_size));
+  draft->tile_size  = 0;
+}
+
 void
 impasto_settings_init (ImpastoSettings *s)
 {

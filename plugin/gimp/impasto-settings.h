@@ -62,6 +62,11 @@ void      impasto_settings_init     (ImpastoSettings       *settings);
 gboolean  impasto_settings_validate (const ImpastoSettings *settings,
                                      GError               **error);
 const gchar *impasto_settings_network_name (gint network);
+/* What the dialog's preview renders: the optimisation at Draft quality and
+ * at most preview_size pixels, everything else as given. */
+void      impasto_settings_draft    (const ImpastoSettings *settings,
+                                     gint                   preview_size,
+                                     ImpastoSettings       *draft);
 
 /* "impasto-settings 1\nkey=value\n..." */
 gchar    *impasto_settings_serialize (const ImpastoSettings *settings,
