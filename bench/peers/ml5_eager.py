@@ -82,8 +82,9 @@ def load(folder):
     net = Ml5Net(widths, (count - 18) // 6)
     with torch.no_grad():
         for i, layer in enumerate(net.layers):
-            w = var(3 * i)  # TF conv [kh, kw, in, out]; transposed [kh, kw, out, in]
-            layer.conv.weight.copy_(w.permute(3, 2, 0, 1) if layer.transposed else w.permute(3, 2, 0, 1))
+            # TF conv [kh, kw, in, out] -> Conv2d [out, in, kh, kw]; TF transposed
+            # [kh, kw, out, in] -> ConvTranspose2d [in, out, kh, kw]: the same permutation.
+            layer.conv.weight.copy_(var(3 * i).permute(3, 2, 0, 1))
             layer.norm.bias.copy_(var(3 * i + 1))
             layer.norm.weight.copy_(var(3 * i + 2))
     return net.eval()
