@@ -50,6 +50,9 @@ impasto_core_get (GError **error)
                resolve (module, "impasto_gatys_run", (gpointer *) &core.gatys_run, error) &&
                resolve (module, "impasto_feedforward_params_init", (gpointer *) &core.feedforward_params_init, error) &&
                resolve (module, "impasto_feedforward_run", (gpointer *) &core.feedforward_run, error) &&
+               resolve (module, "impasto_feedforward_memory", (gpointer *) &core.feedforward_memory, error) &&
+               resolve (module, "impasto_gatys_memory", (gpointer *) &core.gatys_memory, error) &&
+               resolve (module, "impasto_available_memory", (gpointer *) &core.available_memory, error) &&
                resolve (module, "impasto_free", (gpointer *) &core.free, error))
         {
           /* LibTorch registers global state at load; never unload it. */

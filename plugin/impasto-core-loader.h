@@ -25,6 +25,10 @@ typedef struct
                              const float *mask, float *out_rgba,
                              ImpastoProgressFunc progress, void *user_data,
                              char **error_message);
+  double (*feedforward_memory) (const ImpastoFeedForwardParams *params, int width, int height, int has_mask);
+  double (*gatys_memory)    (const ImpastoGatysParams *params, int width, int height,
+                             const ImpastoStyleImage *styles, int n_styles, int has_mask);
+  double (*available_memory) (void);
   void (*free)              (void *pointer);
 } ImpastoCore;
 

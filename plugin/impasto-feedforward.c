@@ -86,7 +86,9 @@ stylize (GeglOperation       *operation,
     return FALSE;
   if ((aux && gegl_buffer_get_extent (aux)->width > 0) || (o->style_path && *o->style_path))
     {
-      styles = impasto_style_set_new (aux, o->style_path, NULL, error);
+      /* Arbitrary-style models see the style at 512 pixels (the core's
+       * style size); a little more keeps the reduction to the core. */
+      styles = impasto_style_set_new (aux, o->style_path, NULL, 1024, error);
       if (!styles)
         return FALSE;
     }
@@ -107,6 +109,20 @@ stylize (GeglOperation       *operation,
   return impasto_op_core_result (core, status, message, error);
 }
 
+static gdouble
+memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *aux, const GeglRectangle *rect)
+{
+  GeglProperties          *o = GEGL_PROPERTIES (operation);
+  ImpastoFeedForwardParams params;
+
+  core->feedforward_params_init (&params);
+  params.model      = o->model;
+  params.model_dir  = o->model_dir;
+  params.scale      = o->scale;
+  params.tile_size  = o->tile_size;
+  return core->feedforward_memory (&params, rect->width, rect->height, FALSE);
+}
+
 static gboolean
 process (GeglOperation       *operation,
          GeglBuffer          *input,
@@ -115,7 +131,7 @@ process (GeglOperation       *operation,
          const GeglRectangle *result,
          gint                 level)
 {
-  return impasto_op_process (operation, input, aux, output, stylize);
+  return impasto_op_process (operation, input, aux, output, memory_needed, stylize);
 }
 
 static void

@@ -139,6 +139,7 @@ property_pointer (cancel, _("Cancel flag"), NULL)
 #define GEGL_OP_C_SOURCE impasto-gatys.c
 
 #include "gegl-op.h"
+#include <math.h>
 #include "impasto-core-loader.h"
 #include "impasto-op-common.h"
 #include "impasto-style-source.h"
@@ -189,7 +190,9 @@ stylize (GeglOperation       *operation,
   core = impasto_core_get (error);
   if (!core)
     return FALSE;
-  styles = impasto_style_set_new (aux, o->style_path, o->style_weights, error);
+  /* The core sees a style at most at the processing size x detail size. */
+  styles = impasto_style_set_new (aux, o->style_path, o->style_weights,
+                                  (gint) ceil (o->size * o->style_scale), error);
   if (!styles)
     return FALSE;
 
@@ -209,6 +212,27 @@ stylize (GeglOperation       *operation,
   return TRUE;
 }
 
+static gdouble
+memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *aux, const GeglRectangle *rect)
+{
+  GeglProperties     *o = GEGL_PROPERTIES (operation);
+  ImpastoGatysParams  params;
+  ImpastoStyleImage   style = { NULL, 0, 0, 1.0 };
+  gdouble             side  = ceil (o->size * o->style_scale);
+
+  core->gatys_params_init (&params);
+  fill_params (o, &params);
+  if (aux && !gegl_rectangle_is_empty (gegl_buffer_get_extent (aux)))
+    {
+      const GeglRectangle *e = gegl_buffer_get_extent (aux);
+      gdouble              f = MIN (1.0, side / MAX (e->width, e->height));
+
+      style.width  = MAX (1, (gint) (e->width * f));
+      style.height = MAX (1, (gint) (e->height * f));
+    }
+  return core->gatys_memory (&params, rect->width, rect->height, &style, style.width > 0, FALSE);
+}
+
 static gboolean
 process (GeglOperation       *operation,
          GeglBuffer          *input,
@@ -217,7 +241,7 @@ process (GeglOperation       *operation,
          const GeglRectangle *result,
          gint                 level)
 {
-  return impasto_op_process (operation, input, aux, output, stylize);
+  return impasto_op_process (operation, input, aux, output, memory_needed, stylize);
 }
 
 static void

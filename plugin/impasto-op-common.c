@@ -61,11 +61,34 @@ impasto_op_report_progress (double fraction, double loss, void *operation)
   return !(cancel && g_atomic_int_get (cancel));
 }
 
+/* Refuses, before anything is allocated, a run that would not fit in
+ * memory: the core's estimate plus this op's two picture buffers. */
+static gboolean
+check_memory (GeglOperation *operation, GeglBuffer *aux, const GeglRectangle *rect, ImpastoOpMemory memory,
+              GError **error)
+{
+  const ImpastoCore *core = impasto_core_get (error);
+  gdouble            needed, available;
+
+  if (!core)
+    return FALSE;
+  needed    = memory (operation, core, aux, rect) + 2.0 * rect->width * rect->height * 4 * sizeof (gfloat);
+  available = core->available_memory ();
+  if (needed <= available)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+               _("This %d × %d image needs about %.1f GB of memory for style transfer, but only %.1f GB is available. "
+                 "Scale the image down, lower the processing size or scale, or close other programs."),
+               rect->width, rect->height, needed / 1073741824.0, available / 1073741824.0);
+  return FALSE;
+}
+
 gboolean
 impasto_op_process (GeglOperation   *operation,
                     GeglBuffer      *input,
                     GeglBuffer      *aux,
                     GeglBuffer      *output,
+                    ImpastoOpMemory  memory,
                     ImpastoOpStylize stylize)
 {
   GeglRectangle rect   = pad_box (operation, "input");
@@ -76,18 +99,20 @@ impasto_op_process (GeglOperation   *operation,
 
   if (gegl_rectangle_is_empty (&rect))
     return TRUE;
-  content = g_try_malloc (size);
-  out     = g_try_malloc (size);
-  if (!content || !out)
+  content = out = NULL;
+  if (check_memory (operation, aux, &rect, memory, &error))
     {
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   _("Not enough memory to read a %d x %d image."), rect.width, rect.height);
-    }
-  else
-    {
-      gegl_buffer_get (input, &rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
-      if (stylize (operation, content, aux, &rect, out, &error))
-        gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
+      content = g_try_malloc (size);
+      out     = g_try_malloc (size);
+      if (!content || !out)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                     _("Not enough memory to read a %d x %d image."), rect.width, rect.height);
+      else
+        {
+          gegl_buffer_get (input, &rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
+          if (stylize (operation, content, aux, &rect, out, &error))
+            gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
+        }
     }
   if (error)
     {

@@ -20,6 +20,12 @@ typedef gboolean (*ImpastoOpStylize) (GeglOperation       *operation,
                                       gfloat              *out,
                                       GError             **error);
 
+/* Bytes the core will need for a run on rect (see impasto_*_memory). */
+typedef gdouble  (*ImpastoOpMemory)  (GeglOperation       *operation,
+                                      const ImpastoCore   *core,
+                                      GeglBuffer          *aux,
+                                      const GeglRectangle *rect);
+
 /* Sets prepare, bounding box, required and cached regions (the whole
  * input: every output pixel depends on every input pixel), not threaded. */
 void     impasto_op_class_setup     (GeglOperationClass *klass);
@@ -28,6 +34,7 @@ gboolean impasto_op_process         (GeglOperation      *operation,
                                      GeglBuffer         *input,
                                      GeglBuffer         *aux,
                                      GeglBuffer         *output,
+                                     ImpastoOpMemory     memory,
                                      ImpastoOpStylize    stylize);
 
 /* Turns a core call's status (0 done, 1 cancelled, -1 failed) and message

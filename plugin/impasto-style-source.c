@@ -1,5 +1,6 @@
 #include "impasto-config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <glib/gi18n-lib.h>
 
@@ -8,6 +9,7 @@
 struct _ImpastoStyleSet
 {
   GArray *images;   /* ImpastoStyleImage, rgba owned */
+  gint    max_side;
 };
 
 static gboolean
@@ -15,6 +17,8 @@ add_buffer (ImpastoStyleSet *set, GeglBuffer *buffer, const gchar *what, GError 
 {
   const GeglRectangle *extent = gegl_buffer_get_extent (buffer);
   ImpastoStyleImage    image  = { 0 };
+  GeglRectangle        read;
+  gdouble              scale;
   gfloat              *pixels;
 
   if (extent->width <= 0 || extent->height <= 0)
@@ -22,18 +26,25 @@ add_buffer (ImpastoStyleSet *set, GeglBuffer *buffer, const gchar *what, GError 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The style image %s is empty."), what);
       return FALSE;
     }
-  pixels = g_try_malloc ((gsize) extent->width * extent->height * 4 * sizeof (gfloat));
+  /* gegl_buffer_get's scale reads a reduced copy straight from the buffer;
+   * its rectangle is in scaled coordinates. */
+  scale = MIN (1.0, (gdouble) set->max_side / MAX (extent->width, extent->height));
+  read.x      = (gint) floor (extent->x * scale);
+  read.y      = (gint) floor (extent->y * scale);
+  read.width  = MAX (1, (gint) floor (extent->width * scale));
+  read.height = MAX (1, (gint) floor (extent->height * scale));
+  pixels = g_try_malloc ((gsize) read.width * read.height * 4 * sizeof (gfloat));
   if (!pixels)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                    _("Not enough memory to read the style image %s."), what);
       return FALSE;
     }
-  gegl_buffer_get (buffer, extent, 1.0, babl_format ("R'G'B'A float"),
-                   pixels, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  gegl_buffer_get (buffer, &read, scale, babl_format ("R'G'B'A float"),
+                   pixels, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
   image.rgba   = pixels;
-  image.width  = extent->width;
-  image.height = extent->height;
+  image.width  = read.width;
+  image.height = read.height;
   image.weight = 1.0;
   g_array_append_val (set->images, image);
   return TRUE;
@@ -121,12 +132,14 @@ ImpastoStyleSet *
 impasto_style_set_new (GeglBuffer  *aux,
                        const gchar *paths,
                        const gchar *weights,
+                       gint         max_side,
                        GError     **error)
 {
   ImpastoStyleSet *set = g_new0 (ImpastoStyleSet, 1);
   gboolean         ok  = TRUE;
 
-  set->images = g_array_new (FALSE, TRUE, sizeof (ImpastoStyleImage));
+  set->images   = g_array_new (FALSE, TRUE, sizeof (ImpastoStyleImage));
+  set->max_side = MAX (16, max_side);
 
   if (aux && gegl_buffer_get_extent (aux)->width > 0 && gegl_buffer_get_extent (aux)->height > 0)
     ok = add_buffer (set, aux, _("on the aux input"), error);

@@ -5,6 +5,7 @@
 #include "impasto/error.h"
 #include "impasto/feedforward.h"
 #include "impasto/gatys.h"
+#include "impasto/memory.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -75,6 +76,30 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
   o.threads = p.threads;
   if (p.device && *p.device) o.device = p.device;
   return o;
+}
+
+impasto::FeedForwardOptions to_options(const ImpastoFeedForwardParams& p) {
+  if (p.api_version != IMPASTO_C_API_VERSION)
+    throw impasto::Error(IMPASTO_N_("The Impasto core library does not match this front end; reinstall Impasto."));
+  if (p.preserve_colors < 0 || p.preserve_colors > 2)
+    throw impasto::Error(IMPASTO_N_("An option has a value outside its list of choices."));
+  impasto::FeedForwardOptions o;
+  o.model = p.model ? p.model : "";
+  if (p.model_dir) o.model_dir = p.model_dir;
+  o.strength = p.strength;
+  o.preserve_colors = static_cast<impasto::ColorPreservation>(p.preserve_colors);
+  o.scale = p.scale;
+  o.tile_size = p.tile_size;
+  o.threads = p.threads;
+  if (p.device && *p.device) o.device = p.device;
+  o.alpha = p.alpha;
+  return o;  // the style image is copied by the run, once memory is checked
+}
+
+std::vector<std::pair<int64_t, int64_t>> style_sizes(const ImpastoStyleImage* styles, int n_styles) {
+  std::vector<std::pair<int64_t, int64_t>> sizes;
+  for (int i = 0; styles && i < n_styles; ++i) sizes.emplace_back(styles[i].width, styles[i].height);
+  return sizes;
 }
 
 impasto::Image rgba_image(const float* rgba, int width, int height) {
@@ -151,6 +176,8 @@ int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgb
   return guarded(error_message, [&] {
     if (!params || !out_rgba) throw impasto::Error(IMPASTO_N_("Impasto was called without parameters or an output buffer."));
     auto options = to_options(*params);
+    impasto::require_memory(
+        impasto::gatys_memory_needed(width, height, mask != nullptr, style_sizes(styles, n_styles), options));
     std::vector<impasto::StyleInput> style_inputs;
     for (int i = 0; i < n_styles; ++i)
       style_inputs.push_back({rgba_image(styles[i].rgba, styles[i].width, styles[i].height), styles[i].weight});
@@ -181,26 +208,36 @@ int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float*
                             char** error_message) {
   return guarded(error_message, [&] {
     if (!params || !out_rgba) throw impasto::Error(IMPASTO_N_("Impasto was called without parameters or an output buffer."));
-    if (params->api_version != IMPASTO_C_API_VERSION)
-      throw impasto::Error(IMPASTO_N_("The Impasto core library does not match this front end; reinstall Impasto."));
-    if (params->preserve_colors < 0 || params->preserve_colors > 2)
-      throw impasto::Error(IMPASTO_N_("An option has a value outside its list of choices."));
-    impasto::FeedForwardOptions o;
-    o.model = params->model ? params->model : "";
-    if (params->model_dir) o.model_dir = params->model_dir;
-    o.strength = params->strength;
-    o.preserve_colors = static_cast<impasto::ColorPreservation>(params->preserve_colors);
-    o.scale = params->scale;
-    o.tile_size = params->tile_size;
-    o.threads = params->threads;
-    if (params->device && *params->device) o.device = params->device;
+    auto o = to_options(*params);
+    impasto::require_memory(impasto::feedforward_memory_needed(width, height, mask != nullptr, o));
     if (params->style) o.style = rgba_image(params->style->rgba, params->style->width, params->style->height);
-    o.alpha = params->alpha;
     auto result = impasto::stylize_feedforward(rgba_image(content_rgba, width, height), mask_image(mask, width, height),
                                                o, progress_callback(progress, user_data));
     std::memcpy(out_rgba, result.image.pixels.data(), result.image.pixels.size() * sizeof(float));
   });
 }
+
+double impasto_feedforward_memory(const ImpastoFeedForwardParams* params, int width, int height, int has_mask) {
+  try {
+    return params ? static_cast<double>(impasto::feedforward_memory_needed(width, height, has_mask != 0, to_options(*params)))
+                  : 0.0;
+  } catch (const std::exception&) {
+    return 0.0;  // invalid parameters: the run itself reports them
+  }
+}
+
+double impasto_gatys_memory(const ImpastoGatysParams* params, int width, int height, const ImpastoStyleImage* styles,
+                            int n_styles, int has_mask) {
+  try {
+    return params ? static_cast<double>(impasto::gatys_memory_needed(width, height, has_mask != 0,
+                                                                     style_sizes(styles, n_styles), to_options(*params)))
+                  : 0.0;
+  } catch (const std::exception&) {
+    return 0.0;
+  }
+}
+
+double impasto_available_memory(void) { return static_cast<double>(impasto::available_memory()); }
 
 void impasto_free(void* pointer) { std::free(pointer); }
 

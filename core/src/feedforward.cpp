@@ -4,6 +4,7 @@
 #include "recycling_allocator.h"
 #include "runtime.h"
 #include "impasto/error.h"
+#include "impasto/memory.h"
 #include "impasto/network_loader.h"
 #include "tensor_image.h"
 
@@ -159,6 +160,7 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
     throw Error(IMPASTO_N_("The mask must have one channel and the size of the content image."));
   use_threads(o.threads);
   const torch::Device device = parse_device(o.device);
+  require_memory_beyond(feedforward_memory_needed(content.width, content.height, !mask.empty(), o), {&content, &mask});
   RecyclingScope recycling;
 
   try {

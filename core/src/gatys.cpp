@@ -1,6 +1,7 @@
 #include "impasto/gatys.h"
 
 #include "impasto/error.h"
+#include "impasto/memory.h"
 #include "compose.h"
 #include "recycling_allocator.h"
 #include "runtime.h"
@@ -78,6 +79,11 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
   validate(content, styles, mask, options);
   use_threads(options.threads);
   const torch::Device device = parse_device(options.device);
+  std::vector<std::pair<int64_t, int64_t>> style_sizes;
+  for (const auto& s : styles) style_sizes.emplace_back(s.image.width, s.image.height);
+  // The caller already holds the content, the mask and the first style.
+  require_memory_beyond(gatys_memory_needed(content.width, content.height, !mask.empty(), style_sizes, options),
+                        {&content, &mask, &styles.front().image});
   RecyclingScope recycling;
 
   try {

@@ -366,6 +366,50 @@ std::map<std::string, torch::Tensor> read_legacy(const std::vector<char>& bytes)
   return out;
 }
 
+void check_pickle_framing(const char* data, std::size_t size) {
+  // Every opcode of pickle protocols 0-5 by the size of its argument, so a
+  // hostile length is caught here and never reaches an allocation.
+  std::size_t p = 0;
+  const auto need = [&](std::size_t n) {
+    if (size - p < n) throw Error("a pickle runs past the end of its record (truncated or corrupt?)");
+  };
+  const auto uint_le = [&](int n) {
+    need(static_cast<std::size_t>(n));
+    uint64_t u = 0;
+    for (int k = 0; k < n; ++k) u |= static_cast<uint64_t>(static_cast<unsigned char>(data[p + k])) << (8 * k);
+    p += static_cast<std::size_t>(n);
+    return u;
+  };
+  const auto line = [&] {
+    while (p < size && data[p] != '\n') ++p;
+    need(1);
+    ++p;
+  };
+  while (p < size) {
+    const auto op = static_cast<unsigned char>(data[p++]);
+    switch (op) {
+      case '.': return;  // STOP
+      case '(': case '0': case '1': case '2': case 'N': case 'R': case 'a': case 'b': case 'd': case '}': case 'e':
+      case 'l': case ']': case 'o': case 's': case 't': case ')': case 'u': case 'Q': case 0x81: case 0x85: case 0x86:
+      case 0x87: case 0x88: case 0x89: case 0x8f: case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x97:
+      case 0x98:
+        break;
+      case 'K': case 'q': case 'h': case 0x80: case 0x82: uint_le(1); break;
+      case 'M': case 0x83: uint_le(2); break;
+      case 'J': case 'r': case 'j': case 0x84: uint_le(4); break;
+      case 'G': uint_le(8); break;
+      case 0x95: need(uint_le(8)); break;  // FRAME: its length must be there
+      case 'U': case 'C': case 0x8c: case 0x8a: { const auto n = uint_le(1); need(n); p += n; break; }
+      case 'T': case 'X': case 'B': case 0x8b: { const auto n = uint_le(4); need(n); p += n; break; }
+      case 0x8d: case 0x8e: case 0x96: { const auto n = uint_le(8); need(n); p += n; break; }
+      case 'I': case 'L': case 'F': case 'S': case 'V': case 'P': case 'g': case 'p': line(); break;
+      case 'c': case 'i': line(); line(); break;
+      default: throw Error("a pickle holds an unknown opcode (corrupt?)");
+    }
+  }
+  throw Error("a pickle has no end (truncated or corrupt?)");
+}
+
 }  // namespace
 
 std::map<std::string, torch::Tensor> read_torch_state_dict(const std::string& path) {
@@ -378,6 +422,26 @@ std::map<std::string, torch::Tensor> read_torch_state_dict(const std::string& pa
     throw Error("Cannot read the PyTorch checkpoint \"" + path + "\": " + e.what());
   } catch (const c10::Error& e) {
     throw Error("Cannot read the PyTorch checkpoint \"" + path + "\": " + e.what_without_backtrace());
+  }
+}
+
+void check_archive_pickles(const std::string& path) {
+  try {
+    caffe2::serialize::PyTorchStreamReader reader(path);
+    for (const auto& name : reader.getAllRecords()) {
+      if (name.size() < 4 || (name.compare(name.size() - 4, 4, ".pkl") != 0 && name.find("debug_pkl") == std::string::npos))
+        continue;
+      auto [data, size] = reader.getRecord(name);
+      try {
+        check_pickle_framing(static_cast<const char*>(data.get()), size);
+      } catch (const Error& e) {
+        throw Error(name + ": " + e.what());
+      }
+    }
+  } catch (const Error& e) {
+    throw Error("The archive \"" + path + "\" is damaged: " + e.what());
+  } catch (const c10::Error& e) {
+    throw Error("The archive \"" + path + "\" is damaged: " + e.what_without_backtrace());
   }
 }
 

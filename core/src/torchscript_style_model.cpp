@@ -3,13 +3,20 @@
 // loader runs them; the sidecar says how to feed them.
 #include "impasto/error.h"
 #include "impasto/style_model.h"
+#include "impasto/torch_checkpoint.h"
 #include "model_name.h"
 #include "padding.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/script.h>
 
+#include <cmath>
 #include <fstream>
+
+#include <cerrno>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace impasto {
 namespace {
@@ -32,7 +39,16 @@ class TorchScriptStyleModel : public StyleModel {
   torch::Tensor stylize(const torch::Tensor& image) override {
     const int64_t h = image.size(2), w = image.size(3);
     auto x = ((pad_to_multiple(image, multiple_) * (high_ - low_) + low_) - mean_) / std_;
-    auto y = module_.forward({x}).toTensor();
+    torch::jit::IValue out;
+    try {
+      out = module_.forward({x});
+    } catch (const c10::Error&) {
+      throw;  // the job reports LibTorch's errors
+    } catch (const std::exception& e) {  // an exception raised by the script itself
+      throw Error("The TorchScript model \"" + info_.name + "\" failed: " + e.what());
+    }
+    if (!out.isTensor()) throw Error("The TorchScript model \"" + info_.name + "\" did not return an image.");
+    auto y = out.toTensor();
     if (y.dim() != 4 || y.size(1) != 3 || y.size(2) < h || y.size(3) < w)
       throw Error("The TorchScript model \"" + info_.name + "\" did not return an RGB image of the input's size.");
     y = (y * std_ + mean_ - low_) / (high_ - low_);
@@ -46,6 +62,43 @@ class TorchScriptStyleModel : public StyleModel {
   torch::Tensor mean_, std_;
   int64_t multiple_;
 };
+
+// LibTorch 1.13's TorchScript importer crashes on some malformed archives
+// (a segfault in its type parser, found by tests/fuzz; the framing check
+// catches the other findings). A crash must not take GIMP down with it, so
+// the archive is first imported in a child process: a child killed by a
+// signal, or still busy after a minute, means the file is refused. A normal
+// failure in the child is reported by the real load that follows.
+void import_in_child_first(const std::string& file) {
+  const pid_t child = ::fork();
+  if (child < 0) return;  // cannot fork: load as before
+  if (child == 0) {
+    // Die quietly: the host's crash handlers (GIMP's plug-in handler talks
+    // to GIMP) belong to the parent.
+    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP}) ::signal(sig, SIG_DFL);
+    int code = 1;
+    try {
+      (void)torch::jit::load(file, torch::kCPU);
+      code = 0;
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  for (int waited_ms = 0;; waited_ms += 10) {
+    const pid_t done = ::waitpid(child, &status, WNOHANG);
+    if (done == child || (done < 0 && errno != EINTR)) break;
+    if (waited_ms >= 60000) {
+      ::kill(child, SIGKILL);
+      ::waitpid(child, &status, 0);
+      throw Error("Loading the TorchScript model \"" + file + "\" did not finish; it is damaged and was not loaded.");
+    }
+    ::usleep(10000);
+  }
+  if (WIFSIGNALED(status))
+    throw Error("The TorchScript model \"" + file + "\" is damaged: LibTorch crashed reading it (signal " +
+                std::to_string(WTERMSIG(status)) + "), so it was not loaded.");
+}
 
 }  // namespace
 
@@ -61,16 +114,24 @@ std::unique_ptr<StyleModel> load_torchscript_style_model(const std::string& file
     auto mean = d.value("mean", std::vector<double>{0.0, 0.0, 0.0});
     auto std = d.value("std", std::vector<double>{1.0, 1.0, 1.0});
     const int64_t multiple = d.value("size_multiple", 1);
+    const auto finite = [](const std::vector<double>& v) {
+      return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+    };
     if (range.size() != 2 || !(range[1] > range[0]) || mean.size() != 3 || std.size() != 3 || multiple < 1 ||
-        multiple > 256 || std::any_of(std.begin(), std.end(), [](double v) { return !(v > 0.0); }))
+        multiple > 256 || !finite(range) || !finite(mean) || !finite(std) ||
+        std::any_of(std.begin(), std.end(), [](double v) { return !(v > 0.0); }))
       throw Error("The description \"" + sidecar + "\" has an invalid input_range, mean, std or size_multiple.");
     StyleModelInfo info{"torchscript", d.value("name", std::string())};
     if (info.name.empty()) info.name = model_name_from_path(file);
     torch::jit::Module module;
     try {
+      check_archive_pickles(file);
+      import_in_child_first(file);
       module = torch::jit::load(file, torch::kCPU);
     } catch (const c10::Error& e) {
       throw Error("Cannot load the TorchScript model \"" + file + "\": " + e.what_without_backtrace());
+    } catch (const std::exception& e) {  // the TorchScript compiler's own errors (torch::jit::ErrorReport)
+      throw Error("Cannot load the TorchScript model \"" + file + "\": " + e.what());
     }
     return std::make_unique<TorchScriptStyleModel>(info, std::move(module), range[0], range[1], mean, std, multiple);
   } catch (const nlohmann::json::exception& e) {

@@ -274,3 +274,37 @@ TEST_F(GeglOp, ArbitraryStyleModelTakesTheStyleOnTheAuxPad) {
   g_object_unref(style);
   g_free(adain);
 }
+
+// A 30 000 x 30 000 layer (900 megapixels) needs tens of gigabytes: the op
+// must refuse before it allocates anything, say what to change, and pass
+// the input through. The input is an empty (sparse) buffer, so the test
+// itself costs little memory.
+TEST_F(GeglOp, RefusesAnImageTooLargeForTheMemoryAndPassesItThrough) {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  long long kb = 0;
+  while (meminfo >> key >> kb)
+    if (key == "MemAvailable:") break;
+  if (kb > 50LL * 1024 * 1024) GTEST_SKIP() << "this machine has more than 50 GB free: a 30000 x 30000 job would fit";
+
+  const GeglRectangle huge = {0, 0, 30000, 30000};
+  GeglBuffer* content = gegl_buffer_new(&huge, babl_format("R'G'B'A float"));
+  OpRun run;
+  GeglNode* graph = gegl_node_new();
+  GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
+  GeglNode* op = gegl_node_new_child(graph, "operation", "impasto:feedforward", "model", "starry-night", nullptr);
+  gegl_node_link(src, op);
+  guint handler = g_log_set_handler("impasto", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+                                    capture_log, &run);
+  const GeglRectangle corner = {29990, 29990, 10, 10};
+  std::vector<float> px(10 * 10 * 4, 0.5f);
+  gegl_node_blit(op, 1.0, &corner, babl_format("R'G'B'A float"), px.data(), GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
+  g_log_remove_handler("impasto", handler);
+
+  ASSERT_EQ(run.warnings.size(), 1u);
+  EXPECT_NE(run.warnings[0].find("30000 × 30000"), std::string::npos) << run.warnings[0];
+  EXPECT_NE(run.warnings[0].find("GB"), std::string::npos) << run.warnings[0];
+  for (float v : px) ASSERT_EQ(v, 0.0f);  // the (empty) input, unchanged
+  g_object_unref(graph);
+  g_object_unref(content);
+}

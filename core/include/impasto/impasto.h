@@ -84,6 +84,16 @@ int impasto_feedforward_run (const ImpastoFeedForwardParams *params,
                              ImpastoProgressFunc progress, void *user_data,
                              char **error_message);
 
+/* Memory, in bytes, that a run with these parameters on a width x height
+ * image would need inside the core (its copies of the inputs included, not
+ * the caller's buffers), and what this process can still allocate. The run
+ * functions refuse a job that does not fit; front ends call these first to
+ * say so in their own words, counting their own buffers too. */
+double impasto_feedforward_memory (const ImpastoFeedForwardParams *params, int width, int height, int has_mask);
+double impasto_gatys_memory (const ImpastoGatysParams *params, int width, int height,
+                             const ImpastoStyleImage *styles, int n_styles, int has_mask);
+double impasto_available_memory (void);
+
 void impasto_free (void *pointer);
 
 #ifdef __cplusplus

@@ -19,4 +19,10 @@ namespace impasto {
 // Throws impasto::Error naming the file and what was wrong.
 std::map<std::string, torch::Tensor> read_torch_state_dict(const std::string& path);
 
+// Walks every pickle of a PyTorch zip archive (a TorchScript model) and
+// checks that each length it declares lies within its record, before
+// LibTorch's own unpickler reads it: that unpickler allocates what a length
+// field says (found by tests/fuzz). impasto::Error names what is damaged.
+void check_archive_pickles(const std::string& path);
+
 }  // namespace impasto
