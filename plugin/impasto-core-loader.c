@@ -79,3 +79,18 @@ impasto_core_is_loaded (void)
   g_mutex_unlock (&core_mutex);
   return loaded;
 }
+
+gboolean
+impasto_core_check_memory (const ImpastoCore *core, gdouble core_bytes, gint width, gint height, GError **error)
+{
+  const gdouble needed    = core_bytes + 2.0 * width * height * 4 * sizeof (gfloat);
+  const gdouble available = core->available_memory ();
+
+  if (needed <= available)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+               _("This %d × %d image needs about %.1f GB of memory for style transfer, but only %.1f GB is available. "
+                 "Scale the image down, lower the processing size or scale, or close other programs."),
+               width, height, needed / 1073741824.0, available / 1073741824.0);
+  return FALSE;
+}

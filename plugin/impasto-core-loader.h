@@ -36,6 +36,16 @@ typedef struct
  * $IMPASTO_CORE_LIBRARY first, then the installed location. Thread-safe. */
 const ImpastoCore *impasto_core_get (GError **error);
 
+/* FALSE with a translated *error (the size, what is needed and available,
+ * and what to change) when a run on a width x height image whose core part
+ * needs core_bytes (impasto_*_memory) does not fit in memory together with
+ * the caller's input and output pictures (R'G'B'A float). */
+gboolean impasto_core_check_memory (const ImpastoCore *core,
+                                    gdouble            core_bytes,
+                                    gint               width,
+                                    gint               height,
+                                    GError           **error);
+
 /* TRUE once the core has been loaded in this process (for tests). */
 gboolean impasto_core_is_loaded (void);
 

@@ -131,7 +131,19 @@ process (GeglOperation       *operation,
          const GeglRectangle *result,
          gint                 level)
 {
-  return impasto_op_process (operation, input, aux, output, memory_needed, stylize);
+  return impasto_op_process (operation, input, aux, output, stylize);
+}
+
+static ImpastoOpContextProcess composer_process;
+
+static gboolean
+process_checked (GeglOperation        *operation,
+                 GeglOperationContext *context,
+                 const gchar          *output_pad,
+                 const GeglRectangle  *roi,
+                 gint                  level)
+{
+  return impasto_op_process_checked (operation, context, output_pad, roi, level, memory_needed, composer_process);
 }
 
 static void
@@ -142,6 +154,8 @@ gegl_op_class_init (GeglOpClass *klass)
 
   impasto_op_class_setup (operation_class);
   composer_class->process = process;
+  composer_process         = operation_class->process;
+  operation_class->process = process_checked;
 
   gegl_operation_class_set_keys (operation_class,
     "name",        "impasto:feedforward",

@@ -68,19 +68,32 @@ check_memory (GeglOperation *operation, GeglBuffer *aux, const GeglRectangle *re
               GError **error)
 {
   const ImpastoCore *core = impasto_core_get (error);
-  gdouble            needed, available;
 
-  if (!core)
-    return FALSE;
-  needed    = memory (operation, core, aux, rect) + 2.0 * rect->width * rect->height * 4 * sizeof (gfloat);
-  available = core->available_memory ();
-  if (needed <= available)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-               _("This %d × %d image needs about %.1f GB of memory for style transfer, but only %.1f GB is available. "
-                 "Scale the image down, lower the processing size or scale, or close other programs."),
-               rect->width, rect->height, needed / 1073741824.0, available / 1073741824.0);
-  return FALSE;
+  return core && impasto_core_check_memory (core, memory (operation, core, aux, rect), rect->width, rect->height, error);
+}
+
+gboolean
+impasto_op_process_checked (GeglOperation        *operation,
+                            GeglOperationContext *context,
+                            const gchar          *output_pad,
+                            const GeglRectangle  *roi,
+                            gint                  level,
+                            ImpastoOpMemory       memory,
+                            ImpastoOpContextProcess composer_process)
+{
+  GeglBuffer   *input = GEGL_BUFFER (gegl_operation_context_get_object (context, "input"));
+  GeglBuffer   *aux   = GEGL_BUFFER (gegl_operation_context_get_object (context, "aux"));
+  GeglRectangle rect  = pad_box (operation, "input");
+  GError       *error = NULL;
+
+  if (!input || gegl_rectangle_is_empty (&rect) || check_memory (operation, aux, &rect, memory, &error))
+    return composer_process (operation, context, output_pad, roi, level);
+  /* Refused: the output is the input itself, not a copy (a copy of a
+   * layer too large for memory would be the very cost being refused). */
+  g_warning ("%s: %s", gegl_operation_get_name (operation), error->message);
+  g_clear_error (&error);
+  gegl_operation_context_take_object (context, output_pad, G_OBJECT (g_object_ref (input)));
+  return TRUE;
 }
 
 gboolean
@@ -88,7 +101,6 @@ impasto_op_process (GeglOperation   *operation,
                     GeglBuffer      *input,
                     GeglBuffer      *aux,
                     GeglBuffer      *output,
-                    ImpastoOpMemory  memory,
                     ImpastoOpStylize stylize)
 {
   GeglRectangle rect   = pad_box (operation, "input");
@@ -99,20 +111,16 @@ impasto_op_process (GeglOperation   *operation,
 
   if (gegl_rectangle_is_empty (&rect))
     return TRUE;
-  content = out = NULL;
-  if (check_memory (operation, aux, &rect, memory, &error))
+  content = g_try_malloc (size);
+  out     = g_try_malloc (size);
+  if (!content || !out)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 _("Not enough memory to read a %d x %d image."), rect.width, rect.height);
+  else
     {
-      content = g_try_malloc (size);
-      out     = g_try_malloc (size);
-      if (!content || !out)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                     _("Not enough memory to read a %d x %d image."), rect.width, rect.height);
-      else
-        {
-          gegl_buffer_get (input, &rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
-          if (stylize (operation, content, aux, &rect, out, &error))
-            gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
-        }
+      gegl_buffer_get (input, &rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
+      if (stylize (operation, content, aux, &rect, out, &error))
+        gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
     }
   if (error)
     {

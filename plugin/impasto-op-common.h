@@ -30,11 +30,31 @@ typedef gdouble  (*ImpastoOpMemory)  (GeglOperation       *operation,
  * input: every output pixel depends on every input pixel), not threaded. */
 void     impasto_op_class_setup     (GeglOperationClass *klass);
 
+/* A GeglOperationClass::process. */
+typedef gboolean (*ImpastoOpContextProcess) (GeglOperation        *operation,
+                                             GeglOperationContext *context,
+                                             const gchar          *output_pad,
+                                             const GeglRectangle  *roi,
+                                             gint                  level);
+
+/* The ops' GeglOperationClass::process: refuses a run that would not fit
+ * in memory before anything is allocated (the output is then the input
+ * buffer itself, with a warning that says what to change), else chains to
+ * the composer's process. */
+gboolean impasto_op_process_checked (GeglOperation          *operation,
+                                     GeglOperationContext   *context,
+                                     const gchar            *output_pad,
+                                     const GeglRectangle    *roi,
+                                     gint                    level,
+                                     ImpastoOpMemory         memory,
+                                     ImpastoOpContextProcess composer_process);
+
+/* The composer's process: reads the input, stylises, writes the output;
+ * on failure the output is a copy of the input. */
 gboolean impasto_op_process         (GeglOperation      *operation,
                                      GeglBuffer         *input,
                                      GeglBuffer         *aux,
                                      GeglBuffer         *output,
-                                     ImpastoOpMemory     memory,
                                      ImpastoOpStylize    stylize);
 
 /* Turns a core call's status (0 done, 1 cancelled, -1 failed) and message

@@ -191,6 +191,19 @@ check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **
                            _("Impasto works on RGB and grayscale images; convert indexed images first (Image ▸ Mode)."));
       return FALSE;
     }
+  if (!gimp_selection_is_empty (image))
+    {
+      gint x, y, w, h;
+
+      /* The result would be masked away entirely: say so before minutes of work. */
+      if (!gimp_drawable_mask_intersect (drawable, &x, &y, &w, &h))
+        {
+          g_set_error_literal (error, G_FILE_ERROR, 0,
+                               _("The selection does not touch this layer, so nothing would change; "
+                                 "select part of the layer, or nothing."));
+          return FALSE;
+        }
+    }
   if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
     {
       g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "impasto-render.h"
+#include "impasto-core-loader.h"
 
 #define IMPASTO_RENDER_ERROR (g_quark_from_static_string ("impasto-render-error"))
 
@@ -143,10 +144,50 @@ report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
     gimp_progress_update (fraction);
 }
 
+/* Refuses a job too large for memory before the graph runs: a refused op
+ * passes its input through, and copying a layer too large for memory into
+ * the result would be the very cost being refused. */
+static gboolean
+fits_in_memory (gint32 source, const ImpastoSettings *s, GError **error)
+{
+  const ImpastoCore *core = impasto_core_get (error);
+  const gint         width = gimp_drawable_width (source), height = gimp_drawable_height (source);
+  gdouble            bytes;
+
+  if (!core)
+    return FALSE;
+  if (s->method == IMPASTO_METHOD_MODEL)
+    {
+      ImpastoFeedForwardParams p;
+
+      core->feedforward_params_init (&p);
+      p.model     = s->model;
+      p.scale     = s->scale;
+      p.tile_size = s->tile_size;
+      bytes = core->feedforward_memory (&p, width, height, FALSE);
+    }
+  else
+    {
+      ImpastoGatysParams p;
+
+      core->gatys_params_init (&p);
+      p.network     = impasto_settings_network_name (s->network);
+      p.size        = s->size;
+      p.optimizer   = s->optimizer;
+      p.style_scale = s->style_scale;
+      bytes = core->gatys_memory (&p, width, height, NULL, 0, FALSE);
+    }
+  return impasto_core_check_memory (core, bytes, width, height, error);
+}
+
 GeglBuffer *
 impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
 {
-  GeglBuffer *input = gimp_drawable_get_buffer (source);
+  GeglBuffer *input;
+
+  if (!fits_in_memory (source, s, error))
+    return NULL;
+  input = gimp_drawable_get_buffer (source);
   GeglBuffer *style = s->style_drawable > 0 ? gimp_drawable_get_buffer (s->style_drawable) : NULL;
   GeglBuffer *result = impasto_render_buffers (input, style, s, NULL, report_to_gimp, NULL, error);
 

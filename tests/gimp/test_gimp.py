@@ -167,6 +167,67 @@ class GimpBatch(unittest.TestCase):
         self.assertEqual(self.r("grey-type"), "1")
 
 
+class GimpBadInput(unittest.TestCase):
+    """The bad-input matrix (impasto-bad-input.scm): each refusal is a PDB
+    error with a message and changes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="impasto-bad-input-")
+        profile = os.path.join(cls.tmp, "profile")
+        for d in ("plug-ins/impasto", "scripts", "gradients", "brushes", "patterns"):
+            os.makedirs(os.path.join(profile, d))
+        os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"),
+                   os.path.join(profile, "plug-ins", "impasto", "impasto"))
+        style = os.path.join(SOURCE, "data", "sample", "mosaic-style.png")
+        script = os.path.join(HERE, "impasto-bad-input.scm")
+        cls.gimp = run_gimp(profile, '(begin (load "%s") (impasto-bad-input-run "%s" "%s"))' % (script, cls.tmp, style))
+        print(cls.gimp.stdout, cls.gimp.stderr[-4000:])
+        cls.results = {}
+        path = os.path.join(cls.tmp, "bad-input.txt")
+        if os.path.exists(path):
+            for line in open(path):
+                key, _, value = line.rstrip("\n").partition(" ")
+                cls.results.setdefault(key, value)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def r(self, key):
+        self.assertIn(key, self.results, "GIMP run did not get that far:\n" + self.gimp.stderr[-3000:])
+        return self.results[key]
+
+    def test_one_pixel_layer(self):
+        self.assertEqual((self.r("one-pixel"), self.r("one-pixel-layers"), self.r("one-pixel-size")), ("ok", "2", "1"))
+
+    def test_huge_layer_is_refused_before_any_work(self):
+        self.assertEqual((self.r("huge-model"), self.r("huge-gatys"), self.r("huge-layers")), ("error", "error", "1"))
+        self.assertIn("30000", self.gimp.stderr)
+        self.assertIn("Scale the image down", self.gimp.stderr)
+
+    def test_high_bit_depth_with_alpha_and_a_grey_style_of_another_size(self):
+        self.assertEqual((self.r("u16"), self.r("u16-layers")), ("ok", "2"))
+        self.assertEqual(self.r("u16-precision"), "250")  # PRECISION-U16-GAMMA, kept
+        self.assertEqual((self.r("float"), self.r("float-layers"), self.r("float-alpha")), ("ok", "3", "1"))
+
+    def test_selection_outside_the_layer(self):
+        self.assertEqual((self.r("selection-outside"), self.r("selection-outside-layers")), ("error", "1"))
+        self.assertIn("selection does not touch this layer", self.gimp.stderr)
+
+    def test_every_argument_out_of_range(self):
+        self.assertEqual(self.r("bad-args-tried"), "41")
+        self.assertEqual(self.r("bad-args-accepted"), "0",
+                         [k + " " + v for k, v in self.results.items() if k.startswith("accepted")])
+        self.assertEqual(self.r("bad-args-layers"), "1")
+
+    def test_damaged_and_future_settings(self):
+        self.assertEqual((self.r("corrupt-parasite"), self.r("future-parasite"), self.r("parasite-layers")),
+                         ("error", "error", "1"))
+        self.assertIn("damaged", self.gimp.stderr)
+        self.assertIn("newer Impasto", self.gimp.stderr)
+
+
 class GimpBatchScript(unittest.TestCase):
     def test_folder_with_a_corrupt_file(self):
         tmp = tempfile.mkdtemp(prefix="impasto-batch-")
