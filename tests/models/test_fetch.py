@@ -53,6 +53,22 @@ class FetchFromMirror(unittest.TestCase):
         self.assertIn("nothing was installed", r.stderr)
         self.assertEqual(os.listdir(self.models), [])
 
+    def test_unwritable_model_folder(self):
+        # A folder nobody may write to (root ignores permission bits, so
+        # root is given a path under /proc, where even root cannot create).
+        if os.geteuid() == 0:
+            target = "/proc/impasto-models"
+        else:
+            target = os.path.join(self.tmp, "read-only")
+            os.makedirs(target)
+            os.chmod(target, 0o555)
+        r = fetch("--model-dir", target, "--mirror", self.mirror, "darknet-tiny")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("impasto fetch: darknet-tiny:", r.stderr)
+        self.assertIn("nothing was installed", r.stderr)
+        self.assertNotIn("Traceback", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(target, "darknet-tiny")))
+
     def test_partial_download_keeps_the_previous_install(self):
         self.assertEqual(fetch("--model-dir", self.models, "--mirror", self.mirror).returncode, 0)
         shard = os.path.join(self.mirror, "darknet-tiny", "group19-shard1of1")
