@@ -119,6 +119,7 @@ std::unique_ptr<StyleModel> load_adain_style_model(const std::string& folder) {
   auto encoder = read_torch_state_dict(enc_file);
   auto decoder = read_torch_state_dict(dec_file);
   check(encoder, "0.weight", {3, 3, 1, 1}, enc_file);
+  check(encoder, "0.bias", {3}, enc_file);
   const std::vector<std::pair<int, std::pair<int64_t, int64_t>>> enc{
       {2, {64, 3}}, {5, {64, 64}}, {9, {128, 64}}, {12, {128, 128}}, {16, {256, 128}},
       {19, {256, 256}}, {22, {256, 256}}, {25, {256, 256}}, {29, {512, 256}}};

@@ -156,19 +156,42 @@ std::unique_ptr<StyleModel> load_torch_style_model(const std::string& file) {
   for (auto it = state.begin(); it != state.end();)
     it = std::regex_match(it->first, running) ? state.erase(it) : std::next(it);
 
+  // Every weight forward() reads, with its shape: a checkpoint that loads runs.
+  const auto conv = [&](const std::string& key, int64_t out, int64_t in, int64_t k) {
+    check_shape(state, key + ".weight", {out, in, k, k}, file);
+    check_shape(state, key + ".bias", {out}, file);
+  };
   if (state.count("conv1.conv2d.weight")) {
-    check_shape(state, "conv1.conv2d.weight", {32, 3, 9, 9}, file);
-    check_shape(state, "deconv3.conv2d.weight", {3, 32, 9, 9}, file);
-    for (int r = 1; r <= 5; ++r) check_shape(state, "res" + std::to_string(r) + ".conv2.conv2d.weight", {128, 128, 3, 3}, file);
-    for (const char* k : {"in1.weight", "in2.weight", "in3.weight", "in4.weight", "in5.weight"}) need(state, k, file);
+    const auto affine = [&](const std::string& key, int64_t n) {
+      check_shape(state, key + ".weight", {n}, file);
+      check_shape(state, key + ".bias", {n}, file);
+    };
+    conv("conv1.conv2d", 32, 3, 9), affine("in1", 32);
+    conv("conv2.conv2d", 64, 32, 3), affine("in2", 64);
+    conv("conv3.conv2d", 128, 64, 3), affine("in3", 128);
+    for (int r = 1; r <= 5; ++r) {
+      const std::string p = "res" + std::to_string(r);
+      conv(p + ".conv1.conv2d", 128, 128, 3), affine(p + ".in1", 128);
+      conv(p + ".conv2.conv2d", 128, 128, 3), affine(p + ".in2", 128);
+    }
+    conv("deconv1.conv2d", 64, 128, 3), affine("in4", 64);
+    conv("deconv2.conv2d", 32, 64, 3), affine("in5", 32);
+    conv("deconv3.conv2d", 3, 32, 9);
     return std::make_unique<TransformerNetModel>(StyleModelInfo{"fast-neural-style", model_name_from_path(file)},
                                                  StateModule(state, file));
   }
   if (state.count("model.1.weight")) {
-    check_shape(state, "model.1.weight", {64, 3, 7, 7}, file);
-    check_shape(state, "model.19.weight", {256, 128, 3, 3}, file);
-    check_shape(state, "model.26.weight", {3, 64, 7, 7}, file);
-    for (int b = 10; b <= 18; ++b) check_shape(state, "model." + std::to_string(b) + ".conv_block.5.weight", {256, 256, 3, 3}, file);
+    conv("model.1", 64, 3, 7);
+    conv("model.4", 128, 64, 3);
+    conv("model.7", 256, 128, 3);
+    for (int b = 10; b <= 18; ++b) {
+      conv("model." + std::to_string(b) + ".conv_block.1", 256, 256, 3);
+      conv("model." + std::to_string(b) + ".conv_block.5", 256, 256, 3);
+    }
+    // Transposed convolutions: [in, out, k, k].
+    check_shape(state, "model.19.weight", {256, 128, 3, 3}, file), check_shape(state, "model.19.bias", {128}, file);
+    check_shape(state, "model.22.weight", {128, 64, 3, 3}, file), check_shape(state, "model.22.bias", {64}, file);
+    conv("model.26", 3, 64, 7);
     return std::make_unique<CycleGanModel>(StyleModelInfo{"cyclegan", model_name_from_path(file)}, StateModule(state, file));
   }
   throw Error("The checkpoint \"" + file + "\" is not a style model Impasto knows (fast_neural_style TransformerNet or a CycleGAN generator).");

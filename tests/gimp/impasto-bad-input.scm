@@ -57,6 +57,15 @@
       (say "float-layers " (layer-count image))
       (say "float-alpha " (car (gimp-drawable-has-alpha (aref (cadr (gimp-image-get-layers image)) 0)))))
 
+    ; A style file that is not an image: refused, nothing added.
+    (let* ((il (new-image 20 20 RGB)) (image (car il)) (layer (cadr il))
+           (fake (string-append work "/not-an-image.png")))
+      (let ((p (open-output-file fake))) (display "this is text, not a PNG" p) (close-output-port p))
+      (say "unreadable-style "
+           (outcome (lambda () (plug-in-impasto-gatys RUN-NONINTERACTIVE image layer -1 fake ""
+                                                      1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2))))
+      (say "unreadable-style-layers " (layer-count image)))
+
     ; A selection outside the layer: refused, nothing added.
     (let* ((image (car (gimp-image-new 200 200 RGB)))
            (layer (car (gimp-layer-new image 40 30 RGBA-IMAGE "small" 100 LAYER-MODE-NORMAL))))

@@ -211,6 +211,10 @@ class GimpBadInput(unittest.TestCase):
         self.assertEqual(self.r("u16-precision"), "250")  # PRECISION-U16-GAMMA, kept
         self.assertEqual((self.r("float"), self.r("float-layers"), self.r("float-alpha")), ("ok", "3", "1"))
 
+    def test_style_file_that_is_not_an_image(self):
+        self.assertEqual((self.r("unreadable-style"), self.r("unreadable-style-layers")), ("error", "1"))
+        self.assertIn("could not be read as an image", self.gimp.stderr)
+
     def test_selection_outside_the_layer(self):
         self.assertEqual((self.r("selection-outside"), self.r("selection-outside-layers")), ("error", "1"))
         self.assertIn("selection does not touch this layer", self.gimp.stderr)

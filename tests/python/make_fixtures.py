@@ -123,8 +123,41 @@ def torch_style_references(out_dir):
 
     gan = ref.resnet_generator().eval()
     torch.save(gan.state_dict(), os.path.join(out_dir, "style_monet_random.pth"))
+    bad_models(out_dir, state, gan.state_dict(), vgg.state_dict(), decoder.state_dict())
     with torch.no_grad():
         save_raw(os.path.join(out_dir, "cyclegan-output.f32"), (gan.model(x * 2 - 1) + 1) / 2)
+
+
+def bad_models(out_dir, fns, gan, adain_vgg, adain_decoder):
+    """Checkpoints that load as pickles but are not usable models: a wrong
+    shape, a missing weight, NaN or infinite values (tests/core/test_bad_models.cpp)."""
+    bad = os.path.join(out_dir, "bad-models")
+    os.makedirs(bad, exist_ok=True)
+
+    def changed(state, **edits):
+        out = collections.OrderedDict(state)
+        for key, value in edits.items():
+            key = key.replace("__", ".")
+            if value is None:
+                del out[key]
+            else:
+                out[key] = value
+        return out
+
+    nan = fns["in3.weight"].clone()
+    nan[0] = float("nan")
+    inf = gan["model.26.bias"].clone()
+    inf[0] = float("inf")
+    torch.save(changed(fns, conv2__conv2d__weight=torch.randn(64, 32, 5, 5)), os.path.join(bad, "fns-wrong-shape.pth"))
+    torch.save(changed(fns, deconv3__conv2d__bias=None), os.path.join(bad, "fns-missing-bias.pth"))
+    torch.save(changed(fns, in3__weight=nan), os.path.join(bad, "fns-nan.pth"))
+    torch.save(changed(gan, model__4__weight=torch.randn(128, 64, 5, 5)), os.path.join(bad, "cyclegan-wrong-shape.pth"))
+    torch.save(changed(gan, model__26__bias=inf), os.path.join(bad, "cyclegan-inf.pth"))
+    for name, enc, dec in (("adain-missing-bias", changed(adain_vgg, **{"0__bias": None}), adain_decoder),
+                           ("adain-wrong-shape", adain_vgg, changed(adain_decoder, **{"28__weight": torch.randn(3, 64, 1, 1)}))):
+        os.makedirs(os.path.join(bad, name), exist_ok=True)
+        torch.save(enc, os.path.join(bad, name, "vgg_normalised.pth"))
+        torch.save(dec, os.path.join(bad, name, "decoder.pth"))
 
 
 def ml5_reference(shared_models, out_dir):
