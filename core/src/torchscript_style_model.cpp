@@ -15,8 +15,13 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;
 
 namespace impasto {
 namespace {
@@ -66,24 +71,29 @@ class TorchScriptStyleModel : public StyleModel {
 // LibTorch 1.13's TorchScript importer crashes on some malformed archives
 // (a segfault in its type parser, found by tests/fuzz; the framing check
 // catches the other findings). A crash must not take GIMP down with it, so
-// the archive is first imported in a child process: a child killed by a
-// signal, or still busy after a minute, means the file is refused. A normal
-// failure in the child is reported by the real load that follows.
-void import_in_child_first(const std::string& file) {
-  const pid_t child = ::fork();
-  if (child < 0) return;  // cannot fork: load as before
-  if (child == 0) {
-    // Die quietly: the host's crash handlers (GIMP's plug-in handler talks
-    // to GIMP) belong to the parent.
-    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP}) ::signal(sig, SIG_DFL);
-    int code = 1;
-    try {
-      (void)torch::jit::load(file, torch::kCPU);
-      code = 0;
-    } catch (...) {
-    }
-    ::_exit(code);
-  }
+// the archive is first imported by a helper program in a process of its own
+// (a fresh process: forking a threaded host could deadlock). The helper
+// killed by a signal, failing otherwise, or busy after a minute means the
+// file is refused; a clean LibTorch error is reported by the real load.
+std::string check_model_program() {
+  const char* env = std::getenv("IMPASTO_CHECK_MODEL");
+  return env && *env ? env : IMPASTO_CHECK_MODEL_PATH;
+}
+
+void import_in_helper_first(const std::string& file) {
+  const std::string program = check_model_program();
+  if (::access(program.c_str(), X_OK) != 0)
+    throw Error("Impasto's model checker \"" + program + "\" is missing, so the TorchScript model \"" + file +
+                "\" was not loaded; reinstall Impasto.");
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> argv{const_cast<char*>(program.c_str()), const_cast<char*>(file.c_str()), nullptr};
+  pid_t child = 0;
+  const int failed = ::posix_spawn(&child, program.c_str(), &quiet, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&quiet);
+  if (failed) throw Error("Cannot run Impasto's model checker \"" + program + "\" for \"" + file + "\".");
   int status = 0;
   for (int waited_ms = 0;; waited_ms += 10) {
     const pid_t done = ::waitpid(child, &status, WNOHANG);
@@ -95,9 +105,10 @@ void import_in_child_first(const std::string& file) {
     }
     ::usleep(10000);
   }
-  if (WIFSIGNALED(status))
-    throw Error("The TorchScript model \"" + file + "\" is damaged: LibTorch crashed reading it (signal " +
-                std::to_string(WTERMSIG(status)) + "), so it was not loaded.");
+  if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return;
+  throw Error("The TorchScript model \"" + file + "\" is damaged: LibTorch crashed reading it" +
+              (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string()) +
+              ", so it was not loaded.");
 }
 
 }  // namespace
@@ -126,7 +137,7 @@ std::unique_ptr<StyleModel> load_torchscript_style_model(const std::string& file
     torch::jit::Module module;
     try {
       check_archive_pickles(file);
-      import_in_child_first(file);
+      import_in_helper_first(file);
       module = torch::jit::load(file, torch::kCPU);
     } catch (const c10::Error& e) {
       throw Error("Cannot load the TorchScript model \"" + file + "\": " + e.what_without_backtrace());
