@@ -64,6 +64,16 @@ torch::ScalarType storage_dtype(const std::string& global) {
 class Unpickler {
  public:
   Unpickler(const char* data, std::size_t size) : p_(data), end_(data + size) {}
+  // A hostile pickle can make a list or dict contain itself (memo + append):
+  // break every link so the shared pointers' cycles are freed.
+  ~Unpickler() {
+    for (auto& v : created_) {
+      v->items.clear();
+      v->dict.clear();
+    }
+  }
+  Unpickler(const Unpickler&) = delete;
+  Unpickler& operator=(const Unpickler&) = delete;
   std::size_t consumed(const char* base) const { return static_cast<std::size_t>(p_ - base); }
   std::vector<ValuePtr> storages;  // in order of appearance
 
@@ -151,9 +161,14 @@ class Unpickler {
  private:
   const char* p_;
   const char* end_;
+  std::vector<ValuePtr> created_;  // every value, to break cycles at the end
   std::vector<ValuePtr> stack_;
   std::map<uint64_t, ValuePtr> memo_;
 
+  ValuePtr make(Value::Kind k) {
+    created_.push_back(impasto::make(k));
+    return created_.back();
+  }
   char byte() {
     if (p_ >= end_) throw Error("the file ends in the middle of its data (truncated?)");
     return *p_++;
@@ -283,11 +298,14 @@ std::vector<char> read_all(const std::string& path) {
 }
 
 void collect(const ValuePtr& v, const std::string& prefix, const std::map<std::string, torch::Tensor>& storages,
-             std::map<std::string, torch::Tensor>& out) {
+             std::map<std::string, torch::Tensor>& out, int depth = 0) {
   if (v->kind == Value::Kind::Dict) {
+    // State dicts nest a few levels; deeper means a hostile file, possibly
+    // a dict that contains itself.
+    if (depth > 32) throw Error("its dicts nest too deeply (or contain themselves)");
     for (const auto& [k, val] : v->dict) {
       if (k->kind != Value::Kind::String) continue;
-      collect(val, prefix.empty() ? k->s : prefix + "." + k->s, storages, out);
+      collect(val, prefix.empty() ? k->s : prefix + "." + k->s, storages, out, depth + 1);
     }
   } else if (v->kind == Value::Kind::Tensor) {
     const auto& t = v->tensor;
@@ -330,8 +348,10 @@ std::map<std::string, torch::Tensor> read_legacy(const std::vector<char>& bytes)
   // then each storage as an int64 element count and its raw data.
   const char* base = bytes.data();
   std::size_t offset = 0;
+  std::vector<std::unique_ptr<Unpickler>> pickles;  // alive until the values are used
   auto next_pickle = [&]() {
-    Unpickler u(base + offset, bytes.size() - offset);
+    pickles.push_back(std::make_unique<Unpickler>(base + offset, bytes.size() - offset));
+    auto& u = *pickles.back();
     auto v = u.load();
     offset += u.consumed(base + offset);
     return std::make_pair(v, u.storages);
