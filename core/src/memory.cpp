@@ -58,7 +58,8 @@ std::uint64_t cgroup_room() {
       continue;
     }
     const auto l = read_number(limit), u = read_number(usage);
-    if (l != kUnlimited) room = std::min(room, l > u || u == kUnlimited ? l - (u == kUnlimited ? 0 : u) : 0);
+    const auto used = u == kUnlimited ? 0 : u;
+    if (l != kUnlimited) room = std::min(room, l > used ? l - used : 0);
   }
   return room;
 }
