@@ -66,6 +66,21 @@ property_pointer (cancel, _("Cancel flag"), NULL)
 #include "impasto-op-common.h"
 #include "impasto-style-source.h"
 
+/* The properties as core parameters (the style image is the caller's). */
+static void
+fill_params (GeglProperties *o, const ImpastoCore *core, ImpastoFeedForwardParams *p)
+{
+  core->feedforward_params_init (p);
+  p->model           = o->model;
+  p->model_dir       = o->model_dir;
+  p->strength        = o->strength;
+  p->preserve_colors = o->preserve_colors;
+  p->scale           = o->scale;
+  p->tile_size       = o->tile_size;
+  p->threads         = o->threads;
+  p->alpha           = o->alpha;
+}
+
 static gboolean
 stylize (GeglOperation       *operation,
          const gfloat        *content,
@@ -93,16 +108,8 @@ stylize (GeglOperation       *operation,
         return FALSE;
     }
 
-  core->feedforward_params_init (&params);
-  params.model           = o->model;
-  params.model_dir       = o->model_dir;
-  params.strength        = o->strength;
-  params.preserve_colors = o->preserve_colors;
-  params.scale           = o->scale;
-  params.tile_size       = o->tile_size;
-  params.threads         = o->threads;
-  params.style           = styles ? impasto_style_set_images (styles) : NULL;  /* the first style */
-  params.alpha           = o->alpha;
+  fill_params (o, core, &params);
+  params.style = styles ? impasto_style_set_images (styles) : NULL;  /* the first style */
   status = core->feedforward_run (&params, content, rect->width, rect->height, NULL, out,
                                   impasto_op_report_progress, operation, &message);
   impasto_style_set_free (styles);
@@ -112,14 +119,9 @@ stylize (GeglOperation       *operation,
 static gdouble
 memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *aux, const GeglRectangle *rect)
 {
-  GeglProperties          *o = GEGL_PROPERTIES (operation);
   ImpastoFeedForwardParams params;
 
-  core->feedforward_params_init (&params);
-  params.model      = o->model;
-  params.model_dir  = o->model_dir;
-  params.scale      = o->scale;
-  params.tile_size  = o->tile_size;
+  fill_params (GEGL_PROPERTIES (operation), core, &params);
   return core->feedforward_memory (&params, rect->width, rect->height, FALSE);
 }
 
