@@ -26,21 +26,47 @@ def run_gimp(profile, *batch):
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
 
 
+def make_profile(root, *folders):
+    """A GIMP profile under root with the built plug-in and the batch script."""
+    profile = os.path.join(root, "profile")
+    for d in ("plug-ins/impasto", "scripts", "gradients") + folders:
+        os.makedirs(os.path.join(profile, d))
+    os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"), os.path.join(profile, "plug-ins", "impasto", "impasto"))
+    shutil.copy(os.path.join(SOURCE, "plugin", "gimp", "impasto-batch.scm"), os.path.join(profile, "scripts"))
+    return profile
+
+
+class SchemeResults(unittest.TestCase):
+    """A class whose setUpClass ran a Scheme driver that wrote "key value"
+    lines: read them, look them up, clean up."""
+
+    @classmethod
+    def read_results(cls, path):
+        cls.results = {}
+        if os.path.exists(path):
+            for line in open(path):
+                key, _, value = line.rstrip("\n").partition(" ")
+                cls.results[key] = value
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def r(self, key):
+        self.assertIn(key, self.results, "GIMP run did not get that far:\n" + self.gimp.stderr[-3000:])
+        return self.results[key]
+
+
 def mean_diff(a, b):
     a, b = Image.open(a).convert("RGBA"), Image.open(b).convert("RGBA")
     return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 4
 
 
-class GimpBatch(unittest.TestCase):
+class GimpBatch(SchemeResults):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="impasto-gimp-")
-        cls.profile = os.path.join(cls.tmp, "profile")
-        for d in ("plug-ins/impasto", "scripts", "gradients", "brushes", "patterns"):
-            os.makedirs(os.path.join(cls.profile, d))
-        os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"),
-                   os.path.join(cls.profile, "plug-ins", "impasto", "impasto"))
-        shutil.copy(os.path.join(SOURCE, "plugin", "gimp", "impasto-batch.scm"), os.path.join(cls.profile, "scripts"))
+        cls.profile = make_profile(cls.tmp, "brushes", "patterns")
         cls.work = os.path.join(cls.tmp, "work")
         os.makedirs(cls.work)
         content = Image.open(os.path.join(SOURCE, "data", "sample", "rocket.jpg")).convert("RGB").resize((72, 48))
@@ -54,20 +80,7 @@ class GimpBatch(unittest.TestCase):
         cls.gimp = run_gimp(cls.profile, '(begin (load "%s") (impasto-test-run "%s" "%s" "%s"))'
                             % (script, cls.work, os.path.join(cls.work, "style.png"), model))
         print(cls.gimp.stdout, cls.gimp.stderr)
-        cls.results = {}
-        path = os.path.join(cls.work, "results.txt")
-        if os.path.exists(path):
-            for line in open(path):
-                key, _, value = line.rstrip("\n").partition(" ")
-                cls.results[key] = value
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp)
-
-    def r(self, key):
-        self.assertIn(key, self.results, "GIMP run did not get that far:\n" + self.gimp.stderr[-3000:])
-        return self.results[key]
+        cls.read_results(os.path.join(cls.work, "results.txt"))
 
     def test_runs_to_the_end(self):
         self.assertEqual(self.r("done"), "")
@@ -167,36 +180,19 @@ class GimpBatch(unittest.TestCase):
         self.assertEqual(self.r("grey-type"), "1")
 
 
-class GimpBadInput(unittest.TestCase):
+class GimpBadInput(SchemeResults):
     """The bad-input matrix (impasto-bad-input.scm): each refusal is a PDB
     error with a message and changes nothing."""
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="impasto-bad-input-")
-        profile = os.path.join(cls.tmp, "profile")
-        for d in ("plug-ins/impasto", "scripts", "gradients", "brushes", "patterns"):
-            os.makedirs(os.path.join(profile, d))
-        os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"),
-                   os.path.join(profile, "plug-ins", "impasto", "impasto"))
+        profile = make_profile(cls.tmp, "brushes", "patterns")
         style = os.path.join(SOURCE, "data", "sample", "mosaic-style.png")
         script = os.path.join(HERE, "impasto-bad-input.scm")
         cls.gimp = run_gimp(profile, '(begin (load "%s") (impasto-bad-input-run "%s" "%s"))' % (script, cls.tmp, style))
         print(cls.gimp.stdout, cls.gimp.stderr[-4000:])
-        cls.results = {}
-        path = os.path.join(cls.tmp, "bad-input.txt")
-        if os.path.exists(path):
-            for line in open(path):
-                key, _, value = line.rstrip("\n").partition(" ")
-                cls.results.setdefault(key, value)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp)
-
-    def r(self, key):
-        self.assertIn(key, self.results, "GIMP run did not get that far:\n" + self.gimp.stderr[-3000:])
-        return self.results[key]
+        cls.read_results(os.path.join(cls.tmp, "bad-input.txt"))
 
     def test_one_pixel_layer(self):
         self.assertEqual((self.r("one-pixel"), self.r("one-pixel-layers"), self.r("one-pixel-size")), ("ok", "2", "1"))
@@ -236,12 +232,7 @@ class GimpBatchScript(unittest.TestCase):
     def test_folder_with_a_corrupt_file(self):
         tmp = tempfile.mkdtemp(prefix="impasto-batch-")
         try:
-            profile = os.path.join(tmp, "profile")
-            for d in ("plug-ins/impasto", "scripts", "gradients"):
-                os.makedirs(os.path.join(profile, d))
-            os.symlink(os.path.join(BUILD, "plugin", "gimp", "impasto"),
-                       os.path.join(profile, "plug-ins", "impasto", "impasto"))
-            shutil.copy(os.path.join(SOURCE, "plugin", "gimp", "impasto-batch.scm"), os.path.join(profile, "scripts"))
+            profile = make_profile(tmp)
             inp, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
             os.makedirs(inp)
             os.makedirs(out)
