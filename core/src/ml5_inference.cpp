@@ -68,8 +68,10 @@ Ml5Inference::Ml5Inference(const Ml5TransformerNetImpl& net, torch::Device devic
     auto w = v[3 * l].detach().to(device, torch::kFloat);
     if (l + 3 == count || l + 2 == count) w = phase_weight(w);
     else if (l + 1 == count) w = unshuffled_weight(w);
+    const bool residual = l >= 3 && l < count - 3;
     layers_.push_back({w.contiguous(at::MemoryFormat::ChannelsLast), v[3 * l + 1].detach().to(device, torch::kFloat),
-                       v[3 * l + 2].detach().to(device, torch::kFloat)});
+                       v[3 * l + 2].detach().to(device, torch::kFloat),
+                       residual ? make_winograd_kernel(w, torch::Tensor()) : nullptr});
   }
 }
 
@@ -82,6 +84,7 @@ torch::Tensor Ml5Inference::forward(const torch::Tensor& input, NormStatistics& 
   };
   auto conv = [&](const torch::Tensor& x, int64_t stride, bool relu) {
     const auto& w = layers_[l].weight;
+    if (layers_[l].winograd) return norm(winograd_conv2d(x, layers_[l].winograd, w, torch::Tensor()), relu);
     if (stride == 1) return norm(F::conv2d(x, w, F::Conv2dFuncOptions().padding(w.size(2) / 2)), relu);
     // TensorFlow 'same' at stride 2 on an even size pads one sample after.
     return norm(F::conv2d(pad_nhwc(x, 0, 1, 0, 1), w, F::Conv2dFuncOptions().stride(2)), relu);

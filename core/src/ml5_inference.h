@@ -5,12 +5,15 @@
 // - each stride-2 transposed convolution as a 2x2 convolution to four
 //   phases followed by a pixel shuffle (oneDNN's transposed convolutions
 //   run at a tenth of its convolution speed);
+// - the 3x3 convolutions of the residual blocks through oneDNN's Winograd
+//   kernel where the CPU has it (winograd_conv.h);
 // - the last 9x9 convolution to 3 channels on the 2x2 pixel-unshuffled
 //   input (3 output channels starve the convolution kernel);
 // - instance norm and ReLU fused in place (instance_norm.h).
 #pragma once
 
 #include "ml5_network.h"
+#include "winograd_conv.h"
 
 namespace impasto {
 
@@ -25,6 +28,7 @@ class Ml5Inference {
  private:
   struct Layer {
     torch::Tensor weight, shift, scale;
+    std::shared_ptr<WinogradKernel> winograd;  // 3x3 stride-1 layers; null: ATen
   };
   int residual_blocks_;
   std::vector<Layer> layers_;

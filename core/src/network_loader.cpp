@@ -2,6 +2,7 @@
 
 #include "impasto/error.h"
 #include "impasto/torch_checkpoint.h"
+#include "winograd_conv.h"
 
 #include <nlohmann/json.hpp>
 
@@ -48,14 +49,18 @@ torch::nn::AnyModule make_pool(Pooling pooling, bool ceil_mode) {
   return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2).ceil_mode(ceil_mode)));
 }
 
-torch::nn::Conv2d make_conv(const torch::Tensor& weight, const torch::Tensor& bias, int64_t padding) {
+// 3x3 'same' convolutions go through oneDNN's Winograd kernel where the CPU
+// has it (winograd_conv.h); the others through ATen.
+torch::nn::AnyModule make_conv(const torch::Tensor& weight, const torch::Tensor& bias, int64_t padding) {
+  if (weight.size(2) == 3 && weight.size(3) == 3 && padding == 1 && WinogradConv2dImpl::supported())
+    return torch::nn::AnyModule(WinogradConv2d(weight.contiguous(), bias.contiguous()));
   auto conv = torch::nn::Conv2d(torch::nn::Conv2dOptions(weight.size(1), weight.size(0), {weight.size(2), weight.size(3)})
                                     .padding(padding)
                                     .bias(true));
   torch::NoGradGuard no_grad;
   conv->weight.set_data(weight.contiguous());
   conv->bias.set_data(bias.contiguous());
-  return conv;
+  return torch::nn::AnyModule(conv);
 }
 
 // ---- TensorFlow.js layers format -------------------------------------------

@@ -3,6 +3,7 @@
 #include <c10/core/CPUAllocator.h>
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -52,22 +53,12 @@ class RecyclingAllocator final : public c10::Allocator {
     auto* self = const_cast<RecyclingAllocator*>(this);
     void* data = nullptr;
     std::size_t capacity = size;
-    {
-      // The smallest kept buffer that fits, if it wastes under a quarter:
-      // a padded or phase-shuffled activation is a little larger than the
-      // one before it.
+    if (size >= kSmallest) {
+      capacity = round_to_pages(size);
       std::lock_guard<std::mutex> lock(self->mutex_);
-      if (size >= kSmallest) {
-        auto found = self->free_.lower_bound(size);
-        if (found != self->free_.end() && found->first <= size + size / 4) {
-          capacity = found->first;
-          data = found->second;
-          self->free_.erase(found);
-          self->kept_ -= capacity;
-        }
-      }
+      data = self->reuse(capacity);
     }
-    if (!data) data = size >= kSmallest ? map_large(size) : allocate_small(size);
+    if (!data) data = size >= kSmallest ? map_large(capacity) : allocate_small(size);
     {
       std::lock_guard<std::mutex> lock(self->mutex_);
       self->sizes_[data] = capacity;
@@ -80,6 +71,46 @@ class RecyclingAllocator final : public c10::Allocator {
 
  private:
   static void release(void* data) { instance().recycle(data); }
+
+  static std::size_t round_to_pages(std::size_t size) {
+    static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    return (size + page - 1) / page * page;
+  }
+
+  // A kept buffer made exactly `capacity` bytes long, or null when none is
+  // kept. Its pages are already faulted in, which is the point: the
+  // smallest one that fits is split; failing that, the largest one grows
+  // (only the new tail faults in). A network's sizes
+  // change from layer to layer and, in an optimisation, between forward
+  // and backward, so exact-size reuse alone kept missing.
+  void* reuse(std::size_t capacity) {
+    if (free_.empty()) return nullptr;
+    auto found = free_.lower_bound(capacity);
+    if (found == free_.end()) --found;
+    std::size_t had = found->first;
+    void* data = found->second;
+    free_.erase(found);
+    kept_ -= had;
+    if (had > capacity) {
+      // The tail stays kept as a buffer of its own (munmap and mremap work
+      // on any page range, not only on whole mappings).
+      void* tail = static_cast<char*>(data) + capacity;
+      if (had - capacity >= kSmallest) {
+        free_.emplace(had - capacity, tail);
+        kept_ += had - capacity;
+      } else {
+        ::munmap(tail, had - capacity);
+      }
+    } else if (had < capacity) {
+      void* grown = ::mremap(data, had, capacity, MREMAP_MAYMOVE);
+      if (grown == MAP_FAILED) {
+        ::munmap(data, had);
+        return nullptr;
+      }
+      data = grown;
+    }
+    return data;
+  }
 
   void recycle(void* data) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -102,7 +133,7 @@ class RecyclingAllocator final : public c10::Allocator {
   // threshold moves with what was freed last, every run behaves alike.
   // (Advising them as transparent huge pages made alternate runs 30% slower
   // here, from compaction stalls, and steady runs no faster.)
-  static void* map_large(std::size_t size) {
+  static void* map_large(std::size_t size) {  // size: whole pages
     void* data = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (data == MAP_FAILED) throw std::bad_alloc();
     return data;

@@ -2,11 +2,13 @@
 // to core). A network allocates the same activation sizes layer after layer
 // and tile after tile; through glibc each one is a fresh mmap whose pages
 // the kernel faults in and zeroes, which cost a quarter of the feed-forward
-// time (docs/benchmarks.md). While at least one RecyclingScope is alive,
-// freed buffers of 1 MiB or more are kept and handed out again for
-// requests they fit closely, up to the job's peak of live ones (at least
-// 1 GiB); when the last scope ends they are all returned to the system, so
-// nothing is held between jobs.
+// time (docs/benchmarks.md), and over half of an optimisation step's.
+// While at least one RecyclingScope is alive, freed buffers of 1 MiB or
+// more are kept and handed out again: whole, split (the head serves the
+// request, the tail stays kept) or grown by mremap, so their pages stay
+// faulted in whatever sizes come next; what is kept stays within the job's
+// peak of live ones (at least 1 GiB). When the last scope ends they are
+// all returned to the system, so nothing is held between jobs.
 #pragma once
 
 namespace impasto {

@@ -1,0 +1,45 @@
+// 3x3, stride-1, padding-1 convolutions through oneDNN's Winograd
+// F(4x4, 3x3) kernel (internal to core). ATen always asks oneDNN for its
+// direct kernel; on AVX-512 CPUs the Winograd one computes the same
+// convolution 2.2-2.8x faster, forward and backward-data alike, within
+// about 1e-5 relative (docs/benchmarks.md). Where oneDNN has no Winograd
+// kernel for the CPU or the shape, or it would need more than 512 MiB of
+// scratch, the layer runs ATen's convolution; IMPASTO_WINOGRAD=off makes
+// every layer do so.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+
+namespace impasto {
+
+class WinogradKernel;
+
+class WinogradConv2dImpl : public torch::nn::Module {
+ public:
+  // weight [out, in, 3, 3] float, bias [out] or undefined. Weights are
+  // constants: no gradient flows to them (the gradient to the input does).
+  WinogradConv2dImpl(const torch::Tensor& weight, const torch::Tensor& bias);
+
+  // N x in x H x W float on the CPU, any memory format -> N x out x H x W,
+  // channels_last. Falls back to ATen for other devices and dtypes.
+  torch::Tensor forward(const torch::Tensor& x);
+
+  // Whether this CPU has oneDNN's Winograd kernel for float32.
+  static bool supported();
+
+  torch::Tensor weight, bias;
+
+ private:
+  std::shared_ptr<WinogradKernel> kernel_;  // null: ATen's convolution
+};
+TORCH_MODULE(WinogradConv2d);
+
+// Without a module (inference code): the same convolution with `weight`
+// prepared once by make_winograd_kernel; null kernel -> ATen.
+std::shared_ptr<WinogradKernel> make_winograd_kernel(const torch::Tensor& weight, const torch::Tensor& bias);
+torch::Tensor winograd_conv2d(const torch::Tensor& x, const std::shared_ptr<WinogradKernel>& kernel,
+                              const torch::Tensor& weight, const torch::Tensor& bias);
+
+}  // namespace impasto

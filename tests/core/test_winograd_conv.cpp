@@ -1,0 +1,58 @@
+// The Winograd convolution (core/src/winograd_conv.h) against ATen's, forward
+// and input gradient, on shapes oneDNN's kernel takes and ones it does not.
+#include "winograd_conv.h"
+
+#include <gtest/gtest.h>
+
+namespace impasto {
+namespace {
+
+namespace F = torch::nn::functional;
+
+struct Shape {
+  int64_t n, in, out, h, w;
+  bool bias;
+};
+
+class WinogradConvTest : public ::testing::TestWithParam<Shape> {};
+
+TEST_P(WinogradConvTest, MatchesAtenForwardAndInputGradient) {
+  const Shape s = GetParam();
+  torch::manual_seed(7);
+  auto weight = torch::randn({s.out, s.in, 3, 3}) * std::sqrt(2.0 / (9.0 * s.in));
+  auto bias = s.bias ? torch::randn({s.out}) : torch::Tensor();
+  WinogradConv2d conv(weight, bias);
+  auto x = torch::randn({s.n, s.in, s.h, s.w});
+  auto upstream = torch::randn({s.n, s.out, s.h, s.w});
+
+  auto x1 = x.clone().contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+  auto y1 = conv->forward(x1);
+  (y1 * upstream).sum().backward();
+  auto x2 = x.clone().requires_grad_(true);
+  auto y2 = F::conv2d(x2, weight, F::Conv2dFuncOptions().bias(bias).padding(1));
+  (y2 * upstream).sum().backward();
+
+  ASSERT_EQ(y1.sizes(), y2.sizes());
+  EXPECT_LT((y1 - y2).abs().max().item<double>(), 1e-4 * y2.abs().max().item<double>());
+  EXPECT_LT((x1.grad() - x2.grad()).abs().max().item<double>(), 1e-4 * x2.grad().abs().max().item<double>());
+  // Weights are constants, and inference needs no graph.
+  EXPECT_FALSE(conv->weight.requires_grad());
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(conv->forward(x), y1.detach()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, WinogradConvTest,
+                         ::testing::Values(Shape{1, 16, 32, 37, 29, true},   // odd sizes, partial tiles
+                                           Shape{2, 64, 64, 20, 24, false},  // a batch
+                                           Shape{1, 128, 128, 64, 64, true},
+                                           Shape{1, 3, 64, 33, 17, true},    // 3 input channels: ATen
+                                           Shape{1, 16, 16, 1, 1, false}));  // 1x1 picture
+
+TEST(WinogradConv, ReportsWhetherThisCpuHasTheKernel) {
+  // Informational: the speed-up needs AVX-512; the results above hold either way.
+  std::cout << "oneDNN Winograd kernel on this CPU: " << (WinogradConv2dImpl::supported() ? "yes" : "no (ATen is used)") << "\n";
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace impasto
