@@ -103,11 +103,8 @@ memory WinogradKernel::weights_as(const memory::desc& desc, Prepared& slot) {
 torch::Tensor WinogradKernel::forward(const torch::Tensor& input) {
   auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
   auto pd = forward_desc(x.sizes());
-  auto out = torch::empty({x.size(0), weight_.size(0), x.size(2), x.size(3)},
-                          x.options().memory_format(at::MemoryFormat::ChannelsLast));
   dnnl::stream stream(engine_);
   memory user_src({dims_of(x.sizes()), memory::data_type::f32, memory::format_tag::nhwc}, engine_, x.data_ptr());
-  memory user_dst({dims_of(out.sizes()), memory::data_type::f32, memory::format_tag::nhwc}, engine_, out.data_ptr());
   torch::Tensor src_bytes, dst_bytes;
   memory src = scratch(pd.src_desc(), engine_, src_bytes), dst = scratch(pd.dst_desc(), engine_, dst_bytes);
   memory weights = weights_as(pd.weights_desc(), forward_weights_);
@@ -118,9 +115,13 @@ torch::Tensor WinogradKernel::forward(const torch::Tensor& input) {
   if (bias_.defined())
     args.emplace(DNNL_ARG_BIAS, memory({{weight_.size(0)}, memory::data_type::f32, memory::format_tag::x}, engine_, bias_.data_ptr()));
   dnnl::convolution_forward(pd).execute(stream, args);
+  // At most the input, its two blocked copies and the scratch pad at once.
   args.clear();
-  src_bytes.reset();  // the peak: no more than three activations at once
+  src_bytes.reset();
   scratchpad_bytes.reset();
+  auto out = torch::empty({x.size(0), weight_.size(0), x.size(2), x.size(3)},
+                          x.options().memory_format(at::MemoryFormat::ChannelsLast));
+  memory user_dst({dims_of(out.sizes()), memory::data_type::f32, memory::format_tag::nhwc}, engine_, out.data_ptr());
   reorder(dst, user_dst, stream);
   stream.wait();
   return out;
@@ -133,15 +134,13 @@ torch::Tensor WinogradKernel::backward_data(const torch::Tensor& grad_output, at
   dnnl::convolution_backward_data::desc desc(
       dnnl::algorithm::convolution_winograd, forward_pd.src_desc(), forward_pd.weights_desc(), forward_pd.dst_desc(), stride, pad, pad);
   dnnl::convolution_backward_data::primitive_desc pd(desc, user_scratchpad(), engine_, forward_pd, /*allow_empty=*/true);
-  if (!pd) {
+  if (!pd || pd.scratchpad_desc().get_size() > kMaxScratchpad) {
     // Same gradient through ATen: a stride-1 convolution's input gradient
     // is the transposed convolution of the output gradient.
     return torch::conv_transpose2d(g, weight_, {}, 1, 1).contiguous(at::MemoryFormat::ChannelsLast);
   }
-  auto grad_in = torch::empty(input_sizes, g.options().memory_format(at::MemoryFormat::ChannelsLast));
   dnnl::stream stream(engine_);
   memory user_diff_dst({dims_of(g.sizes()), memory::data_type::f32, memory::format_tag::nhwc}, engine_, g.data_ptr());
-  memory user_diff_src({dims_of(input_sizes), memory::data_type::f32, memory::format_tag::nhwc}, engine_, grad_in.data_ptr());
   torch::Tensor diff_dst_bytes, diff_src_bytes, scratchpad_bytes;
   memory diff_dst = scratch(pd.diff_dst_desc(), engine_, diff_dst_bytes);
   memory diff_src = scratch(pd.diff_src_desc(), engine_, diff_src_bytes);
@@ -150,6 +149,10 @@ torch::Tensor WinogradKernel::backward_data(const torch::Tensor& grad_output, at
   dnnl::convolution_backward_data(pd).execute(
       stream, {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diff_src},
                {DNNL_ARG_SCRATCHPAD, scratch(pd.scratchpad_desc(), engine_, scratchpad_bytes)}});
+  diff_dst_bytes.reset();
+  scratchpad_bytes.reset();
+  auto grad_in = torch::empty(input_sizes, g.options().memory_format(at::MemoryFormat::ChannelsLast));
+  memory user_diff_src({dims_of(input_sizes), memory::data_type::f32, memory::format_tag::nhwc}, engine_, grad_in.data_ptr());
   reorder(diff_src, user_diff_src, stream);
   stream.wait();
   return grad_in;
