@@ -10,6 +10,8 @@
 #include <limits>
 #include <mutex>
 #include <new>
+#include <iterator>
+#include <list>
 #include <map>
 #include <unordered_map>
 
@@ -41,9 +43,7 @@ class RecyclingAllocator final : public c10::Allocator {
     std::lock_guard<std::mutex> lock(mutex_);
     if (--scopes_ > 0) return;
     c10::SetCPUAllocator(previous_, /*priority=*/std::numeric_limits<uint8_t>::max());
-    for (auto& [capacity, data] : free_) release_memory(data, capacity);
-    free_.clear();
-    kept_ = 0;
+    while (!oldest_.empty()) evict_oldest();
     live_ = peak_ = 0;
   }
 
@@ -56,7 +56,7 @@ class RecyclingAllocator final : public c10::Allocator {
     if (size >= kSmallest) {
       capacity = round_to_pages(size);
       std::lock_guard<std::mutex> lock(self->mutex_);
-      data = self->reuse(capacity);
+      data = self->reuse(capacity, capacity);
     }
     if (!data) data = size >= kSmallest ? map_large(capacity) : allocate_small(size);
     {
@@ -77,39 +77,26 @@ class RecyclingAllocator final : public c10::Allocator {
     return (size + page - 1) / page * page;
   }
 
-  // A kept buffer made exactly `capacity` bytes long, or null when none is
-  // kept. Its pages are already faulted in, which is the point: the
-  // smallest one that fits is split; failing that, the largest one grows
-  // (only the new tail faults in). A network's sizes
-  // change from layer to layer and, in an optimisation, between forward
-  // and backward, so exact-size reuse alone kept missing.
-  void* reuse(std::size_t capacity) {
-    if (free_.empty()) return nullptr;
-    auto found = free_.lower_bound(capacity);
-    if (found == free_.end()) --found;
-    std::size_t had = found->first;
-    void* data = found->second;
-    free_.erase(found);
+  // The smallest kept buffer that fits `capacity` while wasting under a
+  // quarter of it (a padded or phase-shuffled activation is a little larger
+  // than the one before), or null. Its pages are already faulted in.
+  void* reuse(std::size_t capacity, std::size_t& had) {
+    auto found = by_size_.lower_bound(capacity);
+    if (found == by_size_.end() || found->first > capacity + capacity / 4) return nullptr;
+    had = found->first;
+    void* data = found->second->data;
+    oldest_.erase(found->second);
+    by_size_.erase(found);
     kept_ -= had;
-    if (had > capacity) {
-      // The tail stays kept as a buffer of its own (munmap and mremap work
-      // on any page range, not only on whole mappings).
-      void* tail = static_cast<char*>(data) + capacity;
-      if (had - capacity >= kSmallest) {
-        free_.emplace(had - capacity, tail);
-        kept_ += had - capacity;
-      } else {
-        ::munmap(tail, had - capacity);
-      }
-    } else if (had < capacity) {
-      void* grown = ::mremap(data, had, capacity, MREMAP_MAYMOVE);
-      if (grown == MAP_FAILED) {
-        ::munmap(data, had);
-        return nullptr;
-      }
-      data = grown;
-    }
     return data;
+  }
+
+  void evict_oldest() {
+    const Kept& k = oldest_.front();
+    release_memory(k.data, k.capacity);
+    kept_ -= k.capacity;
+    by_size_.erase(k.by_size);
+    oldest_.pop_front();
   }
 
   void recycle(void* data) {
@@ -120,9 +107,16 @@ class RecyclingAllocator final : public c10::Allocator {
     if (size >= kSmallest) live_ -= std::min(live_, size);
     // What waits for reuse stays within the job's own peak of live large
     // buffers (at least 1 GiB, measured: less slowed 24-megapixel jobs by a
-    // third), so the cache at most doubles the high-water mark.
-    if (scopes_ > 0 && size >= kSmallest && kept_ + size <= std::max(peak_, kKeptFloor)) {
-      free_.emplace(size, data);
+    // third), so the cache at most doubles the high-water mark. Room is
+    // made by returning the buffers kept longest: a network's sizes recur
+    // step after step, while what the set-up alone used would otherwise
+    // fill the cache for good (an optimisation step then missed most of
+    // its sizes and faulted fresh pages in for them).
+    const std::size_t limit = std::max(peak_, kKeptFloor);
+    if (scopes_ > 0 && size >= kSmallest && size <= limit) {
+      while (kept_ + size > limit) evict_oldest();
+      oldest_.push_back({size, data, {}});
+      oldest_.back().by_size = by_size_.emplace(size, std::prev(oldest_.end()));
       kept_ += size;
     } else {
       release_memory(data, size);
@@ -154,11 +148,17 @@ class RecyclingAllocator final : public c10::Allocator {
 
   std::mutex mutex_;
   int scopes_ = 0;
-  std::size_t kept_ = 0;  // bytes waiting in free_
+  std::size_t kept_ = 0;  // bytes waiting in oldest_
   std::size_t live_ = 0;  // large buffers handed out
   std::size_t peak_ = 0;  // the most live_ has been in this job
   c10::Allocator* previous_ = nullptr;
-  std::multimap<std::size_t, void*> free_;        // kept for reuse, by capacity
+  struct Kept {
+    std::size_t capacity;
+    void* data;
+    std::multimap<std::size_t, std::list<Kept>::iterator>::iterator by_size;
+  };
+  std::list<Kept> oldest_;                                                  // kept for reuse, oldest first
+  std::multimap<std::size_t, std::list<Kept>::iterator> by_size_;           // the same, by capacity
   std::unordered_map<void*, std::size_t> sizes_;  // handed out: capacity
 };
 

@@ -4,11 +4,10 @@
 // the kernel faults in and zeroes, which cost a quarter of the feed-forward
 // time (docs/benchmarks.md), and over half of an optimisation step's.
 // While at least one RecyclingScope is alive, freed buffers of 1 MiB or
-// more are kept and handed out again: whole, split (the head serves the
-// request, the tail stays kept) or grown by mremap, so their pages stay
-// faulted in whatever sizes come next; what is kept stays within the job's
-// peak of live ones (at least 1 GiB). When the last scope ends they are
-// all returned to the system, so nothing is held between jobs.
+// more are kept and handed out again for requests they fit closely, up to
+// the job's peak of live ones (at least 1 GiB), the longest-kept returned
+// first to make room; when the last scope ends they are all returned to
+// the system, so nothing is held between jobs.
 #pragma once
 
 namespace impasto {
