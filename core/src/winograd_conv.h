@@ -22,8 +22,9 @@ class WinogradConv2dImpl : public torch::nn::Module {
   // constants: no gradient flows to them (the gradient to the input does).
   WinogradConv2dImpl(const torch::Tensor& weight, const torch::Tensor& bias);
 
-  // N x in x H x W float on the CPU, any memory format -> N x out x H x W,
-  // channels_last. Falls back to ATen for other devices and dtypes.
+  // N x in x H x W, any memory format -> N x out x H x W: channels_last
+  // from the Winograd kernel, ATen's choice where ATen runs (other devices
+  // and dtypes, and where the kernel is missing).
   torch::Tensor forward(const torch::Tensor& x);
 
   // Whether this CPU has oneDNN's Winograd kernel for float32.
