@@ -2,7 +2,10 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <array>
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -10,39 +13,13 @@ namespace impasto {
 
 using dnnl::memory;
 
-// One layer's weights and the oneDNN formats prepared from them. oneDNN
-// picks the transformed weight layout per input shape (its blocking
-// depends on the picture size), so each pass keeps the last one it used.
-class WinogradKernel {
- public:
-  WinogradKernel(torch::Tensor weight, torch::Tensor bias)
-      : weight_(weight.detach().contiguous()), bias_(bias.defined() ? bias.detach().contiguous() : bias) {}
-
-  torch::Tensor forward(const torch::Tensor& input);
-  torch::Tensor backward_data(const torch::Tensor& grad_output, at::IntArrayRef input_sizes);
-
-  // The forward primitive for this input shape, or an empty one when
-  // oneDNN has no Winograd kernel for it on this CPU.
-  dnnl::convolution_forward::primitive_desc forward_desc(at::IntArrayRef input_sizes) const;
-
- private:
-  struct Prepared {
-    memory::desc desc;
-    torch::Tensor bytes;
-  };
-  memory weights_as(const memory::desc& desc, Prepared& slot);
-
-  dnnl::engine engine_{dnnl::engine::kind::cpu, 0};
-  torch::Tensor weight_, bias_;
-  std::mutex mutex_;  // a network may serve the preview and a render at once
-  Prepared forward_weights_, backward_weights_;
-};
-
 namespace {
 
 constexpr std::size_t kMaxScratchpad = std::size_t{512} << 20;
 
 memory::dims dims_of(at::IntArrayRef sizes) { return memory::dims(sizes.begin(), sizes.end()); }
+
+memory::desc nhwc(const memory::dims& dims) { return {dims, memory::data_type::f32, memory::format_tag::nhwc}; }
 
 // Scratch for one blocked activation, from LibTorch's allocator so that a
 // job's recycling allocator serves it too.
@@ -60,30 +37,105 @@ dnnl::primitive_attr user_scratchpad() {
   return attr;
 }
 
-// Reorders between a channels_last LibTorch tensor and oneDNN's layout.
-void reorder(memory& from, memory& to, dnnl::stream& stream) { dnnl::reorder(from, to).execute(stream, from, to); }
+dnnl::reorder make_reorder(const dnnl::engine& engine, const memory::desc& from, const memory::desc& to) {
+  return dnnl::reorder(dnnl::reorder::primitive_desc(engine, from, engine, to));
+}
+
+void run_reorder(const dnnl::reorder& r, dnnl::stream& stream, memory& from, memory& to) {
+  r.execute(stream, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
+}
 
 }  // namespace
 
-dnnl::convolution_forward::primitive_desc WinogradKernel::forward_desc(at::IntArrayRef input_sizes) const {
-  const int64_t n = input_sizes[0], h = input_sizes[2], w = input_sizes[3];
+// One layer's weights and what oneDNN prepared for each input shape.
+class WinogradKernel {
+ public:
+  WinogradKernel(torch::Tensor weight, torch::Tensor bias)
+      : weight_(weight.detach().contiguous()), bias_(bias.defined() ? bias.detach().contiguous() : bias) {}
+
+  // Whether the Winograd kernel takes this N x C x H x W input.
+  bool takes(at::IntArrayRef input_sizes) { return plan(input_sizes)->forward_ready; }
+
+  torch::Tensor forward(const torch::Tensor& input);
+  torch::Tensor backward_data(const torch::Tensor& grad_output, at::IntArrayRef input_sizes);
+
+ private:
+  // Primitives and layout changes for one input shape. Creating them costs
+  // about as much as running a small layer (an optimisation at 384 px ran
+  // 20% slower when they were made at every call).
+  struct Plan {
+    bool forward_ready = false, backward_ready = false;
+    dnnl::convolution_forward::primitive_desc forward_desc;
+    dnnl::convolution_forward forward;
+    dnnl::reorder to_src, from_dst;
+    dnnl::convolution_backward_data::primitive_desc backward_desc;
+    dnnl::convolution_backward_data backward;
+    dnnl::reorder to_diff_dst, from_diff_src;
+  };
+  struct Prepared {
+    memory::desc desc;
+    torch::Tensor bytes;
+  };
+  std::shared_ptr<const Plan> plan(at::IntArrayRef input_sizes);
+  std::shared_ptr<const Plan> make_plan(int64_t n, int64_t h, int64_t w) const;
+  memory weights_as(const memory::desc& desc, Prepared& slot);
+
+  dnnl::engine engine_{dnnl::engine::kind::cpu, 0};
+  torch::Tensor weight_, bias_;
+  std::mutex mutex_;  // a network may serve the preview and a render at once
+  std::map<std::array<int64_t, 3>, std::shared_ptr<const Plan>> plans_;
+  // oneDNN picks the transformed weight layout per shape; each pass keeps
+  // the last one it used.
+  Prepared forward_weights_, backward_weights_;
+};
+
+std::shared_ptr<const WinogradKernel::Plan> WinogradKernel::plan(at::IntArrayRef sizes) {
+  const std::array<int64_t, 3> key{sizes[0], sizes[2], sizes[3]};
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = plans_.find(key);
+    if (found != plans_.end()) return found->second;
+  }
+  auto made = make_plan(key[0], key[1], key[2]);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (plans_.size() >= 32) plans_.clear();  // a job uses a handful of sizes
+  return plans_.emplace(key, made).first->second;
+}
+
+std::shared_ptr<const WinogradKernel::Plan> WinogradKernel::make_plan(int64_t n, int64_t h, int64_t w) const {
+  auto p = std::make_shared<Plan>();
   const int64_t out = weight_.size(0), in = weight_.size(1);
-  const memory::desc src({n, in, h, w}, memory::data_type::f32, memory::format_tag::any);
+  const memory::dims src_dims{n, in, h, w}, dst_dims{n, out, h, w};
+  const memory::desc src(src_dims, memory::data_type::f32, memory::format_tag::any);
   const memory::desc wei({out, in, 3, 3}, memory::data_type::f32, memory::format_tag::any);
-  const memory::desc dst({n, out, h, w}, memory::data_type::f32, memory::format_tag::any);
+  const memory::desc dst(dst_dims, memory::data_type::f32, memory::format_tag::any);
   const memory::dims stride{1, 1}, pad{1, 1};
-  auto alg = dnnl::algorithm::convolution_winograd;
-  auto prop = dnnl::prop_kind::forward_training;
+  const auto alg = dnnl::algorithm::convolution_winograd;
+  const auto prop = dnnl::prop_kind::forward_training;
   auto desc = bias_.defined()
                   ? dnnl::convolution_forward::desc(prop, alg, src, wei, memory::desc({out}, memory::data_type::f32, memory::format_tag::x),
                                                     dst, stride, pad, pad)
                   : dnnl::convolution_forward::desc(prop, alg, src, wei, dst, stride, pad, pad);
-  dnnl::convolution_forward::primitive_desc pd(desc, user_scratchpad(), engine_, /*allow_empty=*/true);
+  p->forward_desc = dnnl::convolution_forward::primitive_desc(desc, user_scratchpad(), engine_, /*allow_empty=*/true);
   // For wide layers on large pictures the kernel transforms the whole
   // picture at once, with a scratch pad of about 4.5 activations; past
   // kMaxScratchpad the direct kernel, which needs none, runs instead.
-  if (pd && pd.scratchpad_desc().get_size() > kMaxScratchpad) return {};
-  return pd;
+  if (!p->forward_desc || p->forward_desc.scratchpad_desc().get_size() > kMaxScratchpad) return p;
+  p->forward = dnnl::convolution_forward(p->forward_desc);
+  p->to_src = make_reorder(engine_, nhwc(src_dims), p->forward_desc.src_desc());
+  p->from_dst = make_reorder(engine_, p->forward_desc.dst_desc(), nhwc(dst_dims));
+  p->forward_ready = true;
+
+  dnnl::convolution_backward_data::desc backward(alg, p->forward_desc.src_desc(), p->forward_desc.weights_desc(),
+                                                 p->forward_desc.dst_desc(), stride, pad, pad);
+  p->backward_desc = dnnl::convolution_backward_data::primitive_desc(backward, user_scratchpad(), engine_, p->forward_desc,
+                                                                     /*allow_empty=*/true);
+  if (!p->backward_desc || p->backward_desc.scratchpad_desc().get_size() > kMaxScratchpad) return p;
+  p->backward = dnnl::convolution_backward_data(p->backward_desc);
+  p->to_diff_dst = make_reorder(engine_, nhwc(dst_dims), p->backward_desc.diff_dst_desc());
+  p->from_diff_src = make_reorder(engine_, p->backward_desc.diff_src_desc(), nhwc(src_dims));
+  p->backward_ready = true;
+  return p;
 }
 
 memory WinogradKernel::weights_as(const memory::desc& desc, Prepared& slot) {
@@ -93,7 +145,8 @@ memory WinogradKernel::weights_as(const memory::desc& desc, Prepared& slot) {
     memory prepared = scratch(desc, engine_, bytes);
     memory plain({dims_of(weight_.sizes()), memory::data_type::f32, memory::format_tag::oihw}, engine_, weight_.data_ptr());
     dnnl::stream stream(engine_);
-    reorder(plain, prepared, stream);
+    auto r = make_reorder(engine_, plain.get_desc(), desc);
+    run_reorder(r, stream, plain, prepared);
     stream.wait();
     slot = {desc, bytes};
   }
@@ -102,58 +155,54 @@ memory WinogradKernel::weights_as(const memory::desc& desc, Prepared& slot) {
 
 torch::Tensor WinogradKernel::forward(const torch::Tensor& input) {
   auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
-  auto pd = forward_desc(x.sizes());
+  auto p = plan(x.sizes());
+  const auto& pd = p->forward_desc;
   dnnl::stream stream(engine_);
-  memory user_src({dims_of(x.sizes()), memory::data_type::f32, memory::format_tag::nhwc}, engine_, x.data_ptr());
-  torch::Tensor src_bytes, dst_bytes;
+  memory user_src(nhwc(dims_of(x.sizes())), engine_, x.data_ptr());
+  torch::Tensor src_bytes, dst_bytes, scratchpad_bytes;
   memory src = scratch(pd.src_desc(), engine_, src_bytes), dst = scratch(pd.dst_desc(), engine_, dst_bytes);
   memory weights = weights_as(pd.weights_desc(), forward_weights_);
-  reorder(user_src, src, stream);
-  torch::Tensor scratchpad_bytes;
+  run_reorder(p->to_src, stream, user_src, src);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst},
                                        {DNNL_ARG_SCRATCHPAD, scratch(pd.scratchpad_desc(), engine_, scratchpad_bytes)}};
   if (bias_.defined())
     args.emplace(DNNL_ARG_BIAS, memory({{weight_.size(0)}, memory::data_type::f32, memory::format_tag::x}, engine_, bias_.data_ptr()));
-  dnnl::convolution_forward(pd).execute(stream, args);
+  p->forward.execute(stream, args);
   // At most the input, its two blocked copies and the scratch pad at once.
   args.clear();
   src_bytes.reset();
   scratchpad_bytes.reset();
   auto out = torch::empty({x.size(0), weight_.size(0), x.size(2), x.size(3)},
                           x.options().memory_format(at::MemoryFormat::ChannelsLast));
-  memory user_dst({dims_of(out.sizes()), memory::data_type::f32, memory::format_tag::nhwc}, engine_, out.data_ptr());
-  reorder(dst, user_dst, stream);
+  memory user_dst(nhwc(dims_of(out.sizes())), engine_, out.data_ptr());
+  run_reorder(p->from_dst, stream, dst, user_dst);
   stream.wait();
   return out;
 }
 
 torch::Tensor WinogradKernel::backward_data(const torch::Tensor& grad_output, at::IntArrayRef input_sizes) {
   auto g = grad_output.contiguous(at::MemoryFormat::ChannelsLast);
-  auto forward_pd = forward_desc(input_sizes);
-  const memory::dims stride{1, 1}, pad{1, 1};
-  dnnl::convolution_backward_data::desc desc(
-      dnnl::algorithm::convolution_winograd, forward_pd.src_desc(), forward_pd.weights_desc(), forward_pd.dst_desc(), stride, pad, pad);
-  dnnl::convolution_backward_data::primitive_desc pd(desc, user_scratchpad(), engine_, forward_pd, /*allow_empty=*/true);
-  if (!pd || pd.scratchpad_desc().get_size() > kMaxScratchpad) {
+  auto p = plan(input_sizes);
+  if (!p->backward_ready) {
     // Same gradient through ATen: a stride-1 convolution's input gradient
     // is the transposed convolution of the output gradient.
     return torch::conv_transpose2d(g, weight_, {}, 1, 1).contiguous(at::MemoryFormat::ChannelsLast);
   }
+  const auto& pd = p->backward_desc;
   dnnl::stream stream(engine_);
-  memory user_diff_dst({dims_of(g.sizes()), memory::data_type::f32, memory::format_tag::nhwc}, engine_, g.data_ptr());
+  memory user_diff_dst(nhwc(dims_of(g.sizes())), engine_, g.data_ptr());
   torch::Tensor diff_dst_bytes, diff_src_bytes, scratchpad_bytes;
   memory diff_dst = scratch(pd.diff_dst_desc(), engine_, diff_dst_bytes);
   memory diff_src = scratch(pd.diff_src_desc(), engine_, diff_src_bytes);
   memory weights = weights_as(pd.weights_desc(), backward_weights_);
-  reorder(user_diff_dst, diff_dst, stream);
-  dnnl::convolution_backward_data(pd).execute(
-      stream, {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diff_src},
-               {DNNL_ARG_SCRATCHPAD, scratch(pd.scratchpad_desc(), engine_, scratchpad_bytes)}});
+  run_reorder(p->to_diff_dst, stream, user_diff_dst, diff_dst);
+  p->backward.execute(stream, {{DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diff_src},
+                                   {DNNL_ARG_SCRATCHPAD, scratch(pd.scratchpad_desc(), engine_, scratchpad_bytes)}});
   diff_dst_bytes.reset();
   scratchpad_bytes.reset();
   auto grad_in = torch::empty(input_sizes, g.options().memory_format(at::MemoryFormat::ChannelsLast));
-  memory user_diff_src({dims_of(input_sizes), memory::data_type::f32, memory::format_tag::nhwc}, engine_, grad_in.data_ptr());
-  reorder(diff_src, user_diff_src, stream);
+  memory user_diff_src(nhwc(dims_of(input_sizes)), engine_, grad_in.data_ptr());
+  run_reorder(p->from_diff_src, stream, diff_src, user_diff_src);
   stream.wait();
   return grad_in;
 }
@@ -195,15 +244,18 @@ std::shared_ptr<WinogradKernel> make_winograd_kernel(const torch::Tensor& weight
   if (weight.dim() != 4 || weight.size(2) != 3 || weight.size(3) != 3 || !usable_on(weight) || weight.requires_grad() ||
       (bias.defined() && bias.requires_grad()))
     return {};
+  // Below 16 channels on either side the transforms and layout changes
+  // cost more than the multiplications saved (Tiny Darknet's first layer,
+  // 3 -> 16, ran 3x slower forward).
+  if (weight.size(0) < 16 || weight.size(1) < 16) return {};
   auto kernel = std::make_shared<WinogradKernel>(weight, bias);
-  // A typical shape: oneDNN's kernel wants channel counts it can block.
-  if (!kernel->forward_desc({1, weight.size(1), 64, 64})) return {};
+  if (!kernel->takes({1, weight.size(1), 64, 64})) return {};  // no such kernel on this CPU
   return kernel;
 }
 
 torch::Tensor winograd_conv2d(const torch::Tensor& x, const std::shared_ptr<WinogradKernel>& kernel,
                               const torch::Tensor& weight, const torch::Tensor& bias) {
-  if (!kernel || !usable_on(x) || !kernel->forward_desc(x.sizes()))
+  if (!kernel || !usable_on(x) || !kernel->takes(x.sizes()))
     return torch::nn::functional::conv2d(x, weight, torch::nn::functional::Conv2dFuncOptions().bias(bias).padding(1));
   if (torch::GradMode::is_enabled() && x.requires_grad()) return WinogradFunction::apply(x, kernel);
   return kernel->forward(x);

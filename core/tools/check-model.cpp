@@ -3,16 +3,9 @@
 // signal, another exit code) means LibTorch crashed on the file. The core
 // runs this before it imports a TorchScript model itself, so that a
 // malformed archive cannot take the host program (GIMP) down with it.
-#include <torch/script.h>
-
-#include <exception>
+#include "check-model.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
-  try {
-    (void)torch::jit::load(argv[1], torch::kCPU);
-    return 0;
-  } catch (const std::exception&) {
-    return 3;
-  }
+  return impasto::check_torchscript_archive(argv[1]);
 }
