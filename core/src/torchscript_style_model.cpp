@@ -8,7 +8,9 @@
 #include "padding.h"
 
 #include <nlohmann/json.hpp>
+#include <torch/csrc/jit/frontend/error_report.h>
 #include <torch/script.h>
+#include <torch/version.h>
 
 #include <cmath>
 #include <fstream>
@@ -74,7 +76,9 @@ class TorchScriptStyleModel : public StyleModel {
 // the archive is first imported by a helper program in a process of its own
 // (a fresh process: forking a threaded host could deadlock). The helper
 // killed by a signal, failing otherwise, or busy after a minute means the
-// file is refused; a clean LibTorch error is reported by the real load.
+// file is refused. So does a clean LibTorch error: reproducing it here to
+// show its text is not safe either (the TorchScript compiler's error,
+// asked for its message, can abort the process: found by tests/fuzz).
 std::string check_model_program() {
   const char* env = std::getenv("IMPASTO_CHECK_MODEL");
   return env && *env ? env : IMPASTO_CHECK_MODEL_PATH;
@@ -105,7 +109,10 @@ void import_in_helper_first(const std::string& file) {
     }
     ::usleep(10000);
   }
-  if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+    throw Error("LibTorch cannot read the TorchScript model \"" + file +
+                "\": it is damaged, or was saved by a newer PyTorch than this LibTorch " TORCH_VERSION ".");
   throw Error("The TorchScript model \"" + file + "\" is damaged: LibTorch crashed reading it" +
               (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string()) +
               ", so it was not loaded.");
@@ -141,7 +148,10 @@ std::unique_ptr<StyleModel> load_torchscript_style_model(const std::string& file
       module = torch::jit::load(file, torch::kCPU);
     } catch (const c10::Error& e) {
       throw Error("Cannot load the TorchScript model \"" + file + "\": " + e.what_without_backtrace());
-    } catch (const std::exception& e) {  // the TorchScript compiler's own errors (torch::jit::ErrorReport)
+    } catch (const torch::jit::ErrorReport&) {
+      // Its what() formats source excerpts and can itself abort (see above).
+      throw Error("Cannot load the TorchScript model \"" + file + "\": its code does not compile with this LibTorch.");
+    } catch (const std::exception& e) {
       throw Error("Cannot load the TorchScript model \"" + file + "\": " + e.what());
     }
     return std::make_unique<TorchScriptStyleModel>(info, std::move(module), range[0], range[1], mean, std, multiple);
