@@ -309,6 +309,37 @@ TEST_F(GeglOp, RefusesAnImageTooLargeForTheMemoryAndPassesItThrough) {
   g_object_unref(content);
 }
 
+// A 0 x 0 input (GIMP has no empty layers, but a GEGL graph can have an
+// empty buffer): both operations behave as gegl:nop does, with no message
+// and no crash.
+TEST_F(GeglOp, EmptyInputGivesAnEmptyResultForBothOperations) {
+  const GeglRectangle none = {0, 0, 0, 0};
+  GeglBuffer* content = gegl_buffer_new(&none, babl_format("R'G'B'A float"));
+  for (const char* operation : {"gegl:nop", "impasto:feedforward", "impasto:gatys"}) {
+    OpRun run;
+    GeglNode* graph = gegl_node_new();
+    GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
+    GeglNode* op = gegl_node_new_child(graph, "operation", operation, nullptr);
+    gegl_node_link(src, op);
+    GeglBuffer* output = nullptr;
+    GeglNode* sink = gegl_node_new_child(graph, "operation", "gegl:buffer-sink", "buffer", &output, nullptr);
+    gegl_node_link(op, sink);
+    guint handler = g_log_set_handler("impasto", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+                                      capture_log, &run);
+    gegl_node_process(sink);
+    g_log_remove_handler("impasto", handler);
+    EXPECT_TRUE(run.warnings.empty()) << operation << ": " << run.warnings.front();
+    // As for GEGL's own gegl:nop: the sink gets nothing, or an empty buffer.
+    if (output) {
+      const GeglRectangle* extent = gegl_buffer_get_extent(output);
+      EXPECT_EQ(extent->width * extent->height, 0) << operation;
+      g_object_unref(output);
+    }
+    g_object_unref(graph);
+  }
+  g_object_unref(content);
+}
+
 // Cancellation at random points (seeded, so a failure can be replayed): the
 // flag is set from the progress signal after a random number of reports,
 // in both methods, repeatedly. Every run must give exactly the input (never
