@@ -49,10 +49,11 @@ torch::nn::AnyModule make_pool(Pooling pooling, bool ceil_mode) {
   return torch::nn::AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2).ceil_mode(ceil_mode)));
 }
 
-// 3x3 'same' convolutions go through oneDNN's Winograd kernel where the CPU
-// has it (winograd_conv.h); the others through ATen.
+// 3x3 'same' convolutions go through WinogradConv2d, which runs ATen itself
+// where oneDNN's Winograd kernel is missing (winograd_conv.h); the others
+// through ATen.
 torch::nn::AnyModule make_conv(const torch::Tensor& weight, const torch::Tensor& bias, int64_t padding) {
-  if (weight.size(2) == 3 && weight.size(3) == 3 && padding == 1 && WinogradConv2dImpl::supported())
+  if (weight.size(2) == 3 && weight.size(3) == 3 && padding == 1)
     return torch::nn::AnyModule(WinogradConv2d(weight.contiguous(), bias.contiguous()));
   auto conv = torch::nn::Conv2d(torch::nn::Conv2dOptions(weight.size(1), weight.size(0), {weight.size(2), weight.size(3)})
                                     .padding(padding)
