@@ -2,10 +2,60 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <limits>
 #include <mutex>
+#include <tuple>
 
 namespace impasto {
 namespace {
+
+// The library is built for baseline x86-64; these loops are most of a
+// feed-forward pass outside the convolutions, so they get AVX2 and AVX-512
+// versions picked at load time (GCC function multi-versioning).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define IMPASTO_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define IMPASTO_VECTOR_CLONES
+#endif
+
+// Adds `count` rows of `c` values into sum[k] and squares[k], in double.
+IMPASTO_VECTOR_CLONES void accumulate_rows(const float* __restrict rows, int64_t count, int64_t c,
+                                           double* __restrict sum, double* __restrict squares) {
+  for (int64_t p = 0; p < count; ++p) {
+    const float* row = rows + p * c;
+    for (int64_t k = 0; k < c; ++k) {
+      const double v = row[k];
+      sum[k] += v;
+      squares[k] += v * v;
+    }
+  }
+}
+
+// Sum and sum of squares of `count` values, in double.
+IMPASTO_VECTOR_CLONES std::pair<double, double> accumulate_plane(const float* __restrict plane, int64_t count) {
+  double s = 0.0, q = 0.0;
+  for (int64_t p = 0; p < count; ++p) {
+    const double v = plane[p];
+    s += v;
+    q += v * v;
+  }
+  return {s, q};
+}
+
+// plane[p] = max(plane[p] * a + b, floor) for `count` values.
+IMPASTO_VECTOR_CLONES void normalise_plane(float* __restrict plane, int64_t count, float a, float b, float floor) {
+  for (int64_t p = 0; p < count; ++p) plane[p] = std::max(plane[p] * a + b, floor);
+}
+
+// rows[p][k] = max(rows[p][k] * a[k] + b[k], floor) for `count` rows of `c`.
+IMPASTO_VECTOR_CLONES void normalise_rows(float* __restrict rows, int64_t count, int64_t c, const float* __restrict a,
+                                          const float* __restrict b, float floor) {
+  for (int64_t p = 0; p < count; ++p) {
+    float* row = rows + p * c;
+    for (int64_t k = 0; k < c; ++k) row[k] = std::max(row[k] * a[k] + b[k], floor);
+  }
+}
 
 // x as N planes of `pixels` rows of `channels` values (channels_last) or of
 // `channels` rows of `pixels` values (contiguous): per (n, c) sum and sum of
@@ -20,24 +70,14 @@ std::pair<torch::Tensor, torch::Tensor> fused_var_mean(const torch::Tensor& x, b
     if (channels_last) {
       at::parallel_for(0, pixels, 4096, [&](int64_t begin, int64_t end) {
         std::vector<double> s(c, 0.0), q(c, 0.0);
-        for (int64_t p = begin; p < end; ++p) {
-          const float* row = base + p * c;
-          for (int64_t k = 0; k < c; ++k) {
-            const double v = row[k];
-            s[k] += v;
-            q[k] += v * v;
-          }
-        }
+        accumulate_rows(base + begin * c, end - begin, c, s.data(), q.data());
         std::lock_guard<std::mutex> lock(merge);
         for (int64_t k = 0; k < c; ++k) sum[image * c + k] += s[k], squares[image * c + k] += q[k];
       });
     } else {
       at::parallel_for(0, c, 1, [&](int64_t begin, int64_t end) {
         for (int64_t k = begin; k < end; ++k) {
-          const float* plane = base + k * pixels;
-          double s = 0.0, q = 0.0;
-          for (int64_t p = 0; p < pixels; ++p) s += plane[p], q += static_cast<double>(plane[p]) * plane[p];
-          sum[image * c + k] = s, squares[image * c + k] = q;
+          std::tie(sum[image * c + k], squares[image * c + k]) = accumulate_plane(base + k * pixels, pixels);
         }
       });
     }
@@ -65,16 +105,12 @@ void fused_normalise_(torch::Tensor& x, const torch::Tensor& scale, const torch:
     const float* bi = b + image * c;
     if (channels_last) {
       at::parallel_for(0, pixels, 4096, [&](int64_t begin, int64_t end) {
-        for (int64_t p = begin; p < end; ++p) {
-          float* row = base + p * c;
-          for (int64_t k = 0; k < c; ++k) row[k] = std::max(row[k] * ai[k] + bi[k], floor);
-        }
+        normalise_rows(base + begin * c, end - begin, c, ai, bi, floor);
       });
     } else {
       at::parallel_for(0, c, 1, [&](int64_t begin, int64_t end) {
         for (int64_t k = begin; k < end; ++k) {
-          float* plane = base + k * pixels;
-          for (int64_t p = 0; p < pixels; ++p) plane[p] = std::max(plane[p] * ai[k] + bi[k], floor);
+          normalise_plane(base + k * pixels, pixels, ai[k], bi[k], floor);
         }
       });
     }

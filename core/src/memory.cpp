@@ -1,6 +1,7 @@
 #include "impasto/memory.h"
 
 #include "impasto/error.h"
+#include "recycling_allocator.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -96,7 +97,10 @@ constexpr double kBaseBytes = 400.0 * kMB;
 }  // namespace
 
 std::uint64_t available_memory() {
-  return std::min({proc_field_kb("/proc/meminfo", "MemAvailable:"), cgroup_room(), address_space_room()});
+  const std::uint64_t room = std::min({proc_field_kb("/proc/meminfo", "MemAvailable:"), cgroup_room(), address_space_room()});
+  // Buffers the last job left for the next one are the next job's to use.
+  const std::uint64_t idle = recycled_bytes_idle();
+  return room > std::numeric_limits<std::uint64_t>::max() - idle ? room : room + idle;
 }
 
 std::uint64_t feedforward_memory_needed(std::int64_t width, std::int64_t height, bool mask,

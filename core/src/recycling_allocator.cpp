@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
@@ -13,6 +15,7 @@
 #include <iterator>
 #include <list>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 namespace impasto {
@@ -21,6 +24,9 @@ namespace {
 constexpr std::size_t kSmallest = std::size_t{1} << 20;  // below this glibc's heap is fast enough
 constexpr std::size_t kAlignment = 64;                    // as c10's own CPU allocator
 constexpr std::size_t kKeptFloor = std::size_t{1} << 30;
+// How long buffers stay after the last job, for the next one (a preview
+// re-render, the next picture of a batch) to reuse.
+constexpr std::chrono::seconds kDefaultGrace{20};
 
 // One per process: LibTorch has one CPU allocator slot, and a DataPtr's
 // deleter is a plain function that must find its way back here.
@@ -36,15 +42,45 @@ class RecyclingAllocator final : public c10::Allocator {
     if (scopes_++ == 0) {
       previous_ = c10::GetCPUAllocator();
       c10::SetCPUAllocator(this, /*priority=*/std::numeric_limits<uint8_t>::max());
+      // What the last job left is this job's to reuse, or to give back
+      // as soon as this job asks for a size it cannot serve.
+      ++job_;
+      carried_ = kept_;
     }
   }
 
   void leave() {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
     if (--scopes_ > 0) return;
     c10::SetCPUAllocator(previous_, /*priority=*/std::numeric_limits<uint8_t>::max());
-    while (!oldest_.empty()) evict_oldest();
     live_ = peak_ = 0;
+    if (grace_.count() <= 0) {
+      while (!oldest_.empty()) evict_oldest();
+      return;
+    }
+    idle_since_ = std::chrono::steady_clock::now();
+    if (!janitor_started_) {
+      janitor_started_ = true;
+      std::thread([this] { janitor(); }).detach();
+    }
+    wake_.notify_all();
+  }
+
+  std::size_t idle_bytes() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return scopes_ == 0 ? kept_ : 0;
+  }
+
+  void release_idle() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (scopes_ == 0)
+      while (!oldest_.empty()) evict_oldest();
+  }
+
+  void set_grace(std::chrono::milliseconds grace) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    grace_ = grace;
+    wake_.notify_all();
   }
 
   // Every buffer is ours, small ones too: LibTorch's raw_allocate (oneDNN
@@ -57,6 +93,16 @@ class RecyclingAllocator final : public c10::Allocator {
       capacity = round_to_pages(size);
       std::lock_guard<std::mutex> lock(self->mutex_);
       data = self->reuse(capacity, capacity);
+    }
+    if (!data && size >= kSmallest) {
+      // A size the kept buffers cannot serve: first give back as much of
+      // what earlier jobs left, so the job never holds more than it would
+      // have without them.
+      std::lock_guard<std::mutex> lock(self->mutex_);
+      for (std::size_t freed = 0; freed < capacity && self->carried_ > 0;) {
+        freed += self->oldest_.front().capacity;
+        self->evict_oldest();
+      }
     }
     if (!data) data = size >= kSmallest ? map_large(capacity) : allocate_small(size);
     {
@@ -85,6 +131,7 @@ class RecyclingAllocator final : public c10::Allocator {
     if (found == by_size_.end() || found->first > capacity + capacity / 4) return nullptr;
     had = found->first;
     void* data = found->second->data;
+    if (found->second->job != job_) carried_ -= had;
     oldest_.erase(found->second);
     by_size_.erase(found);
     kept_ -= had;
@@ -95,6 +142,7 @@ class RecyclingAllocator final : public c10::Allocator {
     const Kept& k = oldest_.front();
     release_memory(k.data, k.capacity);
     kept_ -= k.capacity;
+    if (k.job != job_) carried_ -= std::min(carried_, k.capacity);
     by_size_.erase(k.by_size);
     oldest_.pop_front();
   }
@@ -115,7 +163,7 @@ class RecyclingAllocator final : public c10::Allocator {
     const std::size_t limit = std::max(peak_, kKeptFloor);
     if (scopes_ > 0 && size >= kSmallest && size <= limit) {
       while (kept_ + size > limit) evict_oldest();
-      oldest_.push_back({size, data, {}});
+      oldest_.push_back({size, data, job_, {}});
       oldest_.back().by_size = by_size_.emplace(size, std::prev(oldest_.end()));
       kept_ += size;
     } else {
@@ -146,7 +194,32 @@ class RecyclingAllocator final : public c10::Allocator {
       std::free(data);
   }
 
+  // Returns the kept buffers once no job has run for the grace period.
+  // A detached thread: the allocator is never destroyed, and the core
+  // library is never unloaded (LibTorch's global state forbids it).
+  void janitor() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      if (scopes_ > 0 || oldest_.empty()) {
+        wake_.wait(lock);
+        continue;
+      }
+      const auto deadline = idle_since_ + grace_;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        while (!oldest_.empty()) evict_oldest();
+        continue;
+      }
+      wake_.wait_until(lock, deadline);
+    }
+  }
+
   std::mutex mutex_;
+  std::condition_variable wake_;
+  bool janitor_started_ = false;
+  std::chrono::steady_clock::time_point idle_since_;
+  std::chrono::milliseconds grace_ = kDefaultGrace;
+  std::uint64_t job_ = 0;     // counts jobs (outermost scopes)
+  std::size_t carried_ = 0;   // bytes in oldest_ kept by earlier jobs
   int scopes_ = 0;
   std::size_t kept_ = 0;  // bytes waiting in oldest_
   std::size_t live_ = 0;  // large buffers handed out
@@ -155,6 +228,7 @@ class RecyclingAllocator final : public c10::Allocator {
   struct Kept {
     std::size_t capacity;
     void* data;
+    std::uint64_t job;  // the job that kept it
     std::multimap<std::size_t, std::list<Kept>::iterator>::iterator by_size;
   };
   std::list<Kept> oldest_;                                                  // kept for reuse, oldest first
@@ -163,6 +237,10 @@ class RecyclingAllocator final : public c10::Allocator {
 };
 
 }  // namespace
+
+std::size_t recycled_bytes_idle() { return RecyclingAllocator::instance().idle_bytes(); }
+void release_recycled_buffers() { RecyclingAllocator::instance().release_idle(); }
+void set_recycling_grace(std::chrono::milliseconds grace) { RecyclingAllocator::instance().set_grace(grace); }
 
 RecyclingScope::RecyclingScope() { RecyclingAllocator::instance().enter(); }
 RecyclingScope::~RecyclingScope() { RecyclingAllocator::instance().leave(); }

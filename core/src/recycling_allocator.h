@@ -6,11 +6,26 @@
 // While at least one RecyclingScope is alive, freed buffers of 1 MiB or
 // more are kept and handed out again for requests they fit closely, up to
 // the job's peak of live ones (at least 1 GiB), the longest-kept returned
-// first to make room; when the last scope ends they are all returned to
-// the system, so nothing is held between jobs.
+// first to make room. When the last scope ends they stay for a grace period
+// (20 s) for the next job — a preview re-render or the next picture of a
+// batch then skips the page faults, a quarter of a feed-forward pass —
+// and are returned to the system once it passes with no job. A job gives
+// back what the last one left as soon as it needs a size those buffers
+// cannot serve, so it never holds more than it would have alone.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+
 namespace impasto {
+
+// Bytes kept for the next job while none runs (0 during a job): memory
+// the next job has at hand even though the system counts it as used.
+std::size_t recycled_bytes_idle();
+// Returns the kept buffers now, if no job runs.
+void release_recycled_buffers();
+// How long buffers stay after a job (0: returned at once); for tests.
+void set_recycling_grace(std::chrono::milliseconds grace);
 
 class RecyclingScope {
  public:
