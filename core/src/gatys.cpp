@@ -3,6 +3,7 @@
 #include "impasto/error.h"
 #include "impasto/memory.h"
 #include "compose.h"
+#include "image_pyramid.h"
 #include "recycling_allocator.h"
 #include "runtime.h"
 #include "tensor_image.h"
@@ -39,6 +40,10 @@ void validate(const Image& content, const std::vector<StyleInput>& styles, const
   if (o.iterations < 1 || o.iterations > 100000) throw Error(IMPASTO_N_("The number of iterations must be between 1 and 100000."));
   if (o.size < 16 || o.size > 8192) throw Error(IMPASTO_N_("The processing size must be between 16 and 8192 pixels."));
   if (!(o.learning_rate > 0.0 && o.learning_rate <= 10.0)) throw Error(IMPASTO_N_("The learning rate must be above 0 and at most 10."));
+  if (o.reflect_padding < 0 || o.reflect_padding > 256)
+    throw Error(IMPASTO_N_("The mirror padding must be between 0 and 256 pixels."));
+  if (o.pyramid_levels < 1 || o.pyramid_levels > 8 || !(o.pyramid_gain >= 0.0 && o.pyramid_gain <= 4.0))
+    throw Error(IMPASTO_N_("The picture pyramid needs 1 to 8 levels and a gain between 0 (automatic) and 4."));
   if (o.threads < 0 || o.threads > 1024) throw Error(IMPASTO_N_("The thread count must be between 0 (all cores) and 1024."));
 }
 
@@ -97,7 +102,7 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
           "much better results.");
     network->to(device);
     if (options.channels_last && device.is_cpu()) network->use_channels_last();
-    network->set_reflect_padding(16);
+    network->set_reflect_padding(options.reflect_padding);
     // Validate layer names before any work.
     for (const auto& l : options.loss.content_layers)
       if (!network->has_layer(l)) throw Error("The network has no layer named \"" + l + "\".");
@@ -149,32 +154,35 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
       } else {
         x = resize(x.detach(), h, w).clone();
       }
-      // x stays in the default layout: L-BFGS flattens its gradient with
-      // view(); the network switches to channels_last internally.
-      x = x.contiguous();
-      x.set_requires_grad(true);
+      // The levels stay in the default layout: L-BFGS flattens its gradient
+      // with view(); the network switches to channels_last internally.
+      ImagePyramid picture(x.contiguous(), options.pyramid_levels,
+                           options.pyramid_gain > 0.0 ? options.pyramid_gain : network->description().pyramid_gain);
+      x = picture.compose().detach();
       PerceptualLoss problem(network, level_styles, style_weights, options.loss);
       const auto content_targets = problem.content_targets(c);
 
       std::unique_ptr<torch::optim::Optimizer> optimizer;
       if (options.optimizer == Optimizer::Lbfgs)
         optimizer = std::make_unique<torch::optim::LBFGS>(
-            std::vector<torch::Tensor>{x},
+            picture.levels(),
             torch::optim::LBFGSOptions(1.0).max_iter(1).history_size(100).tolerance_grad(0.0).tolerance_change(0.0));
       else
-        optimizer = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{x},
+        optimizer = std::make_unique<torch::optim::Adam>(picture.levels(),
                                                          torch::optim::AdamOptions(options.learning_rate));
 
       const double level_cost = static_cast<double>(levels[li].long_side) * levels[li].long_side;
       for (int it = 0; it < levels[li].iterations; ++it) {
         auto closure = [&]() {
           optimizer->zero_grad();
-          auto loss = problem.loss(x, content_targets);
+          auto current = picture.compose();
+          auto loss = problem.loss(current, content_targets);
           loss.backward();
           last_loss = loss.item<double>();
           return loss;
         };
         optimizer->step(closure);
+        x = picture.compose().detach();
         if (!std::isfinite(last_loss))
           throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
         done_cost += level_cost;

@@ -29,6 +29,9 @@ struct NetworkDescription {
   double input_scale = 1.0;
   std::vector<double> mean{0.0, 0.0, 0.0};
   std::vector<double> std{1.0, 1.0, 1.0};
+  // Gain of the Gatys picture pyramid (GatysOptions::pyramid_gain) that
+  // reached a given loss soonest with this network (docs/benchmarks.md).
+  double pyramid_gain = 0.5;
 };
 
 class SequentialFeatureNetworkImpl : public torch::nn::Module {

@@ -43,6 +43,17 @@ struct GatysOptions {
   int threads = 0;              // 0: every core
   std::string device = "cpu";   // any torch::Device string, e.g. "cuda:0"
   bool channels_last = true;
+  // Mirror padding, in pixels, around the picture inside the network: the
+  // edges then look like the middle instead of fading into a dark frame.
+  // 0 gives the convolutions' own zero padding (the original paper's).
+  int reflect_padding = 16;
+  // L-BFGS and Adam see the picture as a pyramid of this many levels, each
+  // coarser one added upsampled with weight pyramid_gain^k (1 level: plain
+  // pixels; gain 0: the network's own, NetworkDescription::pyramid_gain).
+  // Broad changes then cost as few steps as fine ones, so a given loss
+  // comes sooner; the objective and the picture are the same.
+  int pyramid_levels = 3;
+  double pyramid_gain = 0.0;
 };
 
 struct Progress {
