@@ -117,6 +117,17 @@ void fused_normalise_(torch::Tensor& x, const torch::Tensor& scale, const torch:
   }
 }
 
+// scale = weight / sqrt(var + eps), shift = bias - mean * scale, as N x C.
+std::pair<torch::Tensor, torch::Tensor> affine(const std::pair<torch::Tensor, torch::Tensor>& var_mean,
+                                               const torch::Tensor& weight, const torch::Tensor& bias, double eps,
+                                               int64_t n, int64_t c) {
+  auto scale = (1.0 / torch::sqrt(var_mean.first.to(torch::kFloat) + eps)).expand({n, c, 1, 1});
+  if (weight.defined()) scale = scale * weight.to(torch::kFloat).view({1, -1, 1, 1});
+  auto shift = -var_mean.second.to(torch::kFloat).expand({n, c, 1, 1}) * scale;
+  if (bias.defined()) shift = shift + bias.to(torch::kFloat).view({1, -1, 1, 1});
+  return {scale.contiguous(), shift.contiguous()};
+}
+
 }  // namespace
 
 torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
@@ -142,16 +153,29 @@ torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& weight,
     if (bias.defined()) y = y + bias.view({1, -1, 1, 1});
     return relu ? torch::relu(y) : y;
   }
-  // scale = weight / sqrt(var + eps), shift = bias - mean * scale.
-  const int64_t n = x.size(0), c = x.size(1);
-  auto scale = (1.0 / torch::sqrt(var_mean.first.to(torch::kFloat) + eps)).expand({n, c, 1, 1});
-  if (weight.defined()) scale = scale * weight.to(torch::kFloat).view({1, -1, 1, 1});
-  auto shift = -var_mean.second.to(torch::kFloat).expand({n, c, 1, 1}) * scale;
-  if (bias.defined()) shift = shift + bias.to(torch::kFloat).view({1, -1, 1, 1});
-  scale = scale.contiguous(), shift = shift.contiguous();
+  const auto [scale, shift] = affine(var_mean, weight, bias, eps, x.size(0), x.size(1));
   auto out = x;
   fused_normalise_(out, scale, shift, relu, channels_last);
   return out;
+}
+
+torch::Tensor instance_norm_blocked(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                    double eps, NormStatistics& stats, bool relu) {
+  const int64_t n = x.size(0), blocks = x.size(1), h = x.size(2), w = x.size(3), block = x.size(4);
+  // N x C/B x H x W x B is, in memory, N * C/B channels_last planes of B
+  // channels; the channel order of N x C per plane row is the same.
+  auto planes = x.view({n * blocks, h, w, block}).permute({0, 3, 1, 2});
+  std::pair<torch::Tensor, torch::Tensor> var_mean;
+  if (stats.mode == NormStatistics::Mode::Replay) {
+    var_mean = stats.layers.at(stats.next++);
+  } else {
+    var_mean = fused_var_mean(planes, /*channels_last=*/true);
+    var_mean = {var_mean.first.view({n, blocks * block, 1, 1}), var_mean.second.view({n, blocks * block, 1, 1})};
+  }
+  if (stats.mode == NormStatistics::Mode::Record) stats.layers.push_back(var_mean);
+  const auto [scale, shift] = affine(var_mean, weight, bias, eps, n, blocks * block);
+  fused_normalise_(planes, scale, shift, relu, /*channels_last=*/true);
+  return x;
 }
 
 }  // namespace impasto

@@ -21,4 +21,10 @@ struct NormStatistics {
 torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                             double eps, NormStatistics& stats, bool relu = false);
 
+// The same, fused and in place, for x in oneDNN's blocked layout held as
+// N x C/B x H x W x B (winograd_conv.h); statistics are recorded and
+// replayed as N x C x 1 x 1, interchangeable with instance_norm's.
+torch::Tensor instance_norm_blocked(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                    double eps, NormStatistics& stats, bool relu = false);
+
 }  // namespace impasto

@@ -97,9 +97,28 @@ torch::Tensor Ml5Inference::forward(const torch::Tensor& input, NormStatistics& 
   x = conv(x, 1, true);
   x = conv(x, 2, true);
   x = conv(x, 2, true);
-  for (int block = 0; block < residual_blocks_; ++block) {
-    auto r = conv(x, 1, true);
-    x.add_(conv(r, 1, false));
+  bool chained = residual_blocks_ > 0;
+  for (int k = 0; chained && k < 2 * residual_blocks_; ++k) chained = winograd_chain_ready(layers_[l + k].winograd, x);
+  if (chained) {
+    // The residual blocks in the kernel's blocked layout: two layout
+    // changes in all instead of two per convolution.
+    auto blocked_conv = [&](const torch::Tensor& xb, bool relu) {
+      const auto& layer = layers_[l++];
+      return instance_norm_blocked(winograd_conv2d_blocked(layer.winograd, xb), layer.scale, layer.shift, 1e-3,
+                                   statistics, relu);
+    };
+    const auto& kernel = layers_[l].winograd;
+    auto xb = winograd_to_blocked(kernel, x);
+    for (int block = 0; block < residual_blocks_; ++block) {
+      auto r = blocked_conv(xb, true);
+      xb.add_(blocked_conv(r, false));
+    }
+    x = winograd_from_blocked(kernel, xb);
+  } else {
+    for (int block = 0; block < residual_blocks_; ++block) {
+      auto r = conv(x, 1, true);
+      x.add_(conv(r, 1, false));
+    }
   }
   x = upconv(x);
   x = upconv(x);

@@ -43,4 +43,15 @@ std::shared_ptr<WinogradKernel> make_winograd_kernel(const torch::Tensor& weight
 torch::Tensor winograd_conv2d(const torch::Tensor& x, const std::shared_ptr<WinogradKernel>& kernel,
                               const torch::Tensor& weight, const torch::Tensor& bias);
 
+// Chains of layers as wide as their input (the ml5 residual blocks), for
+// inference: activations stay in the kernel's blocked layout, held as
+// N x C/16 x H x W x 16 float tensors, instead of two layout changes per
+// layer. A chain is possible when winograd_chain_ready says so for the
+// channels_last input x; elementwise work and instance_norm_blocked
+// (instance_norm.h) apply to the blocked tensors directly.
+bool winograd_chain_ready(const std::shared_ptr<WinogradKernel>& kernel, const torch::Tensor& x);
+torch::Tensor winograd_to_blocked(const std::shared_ptr<WinogradKernel>& kernel, const torch::Tensor& x);
+torch::Tensor winograd_conv2d_blocked(const std::shared_ptr<WinogradKernel>& kernel, const torch::Tensor& blocked);
+torch::Tensor winograd_from_blocked(const std::shared_ptr<WinogradKernel>& kernel, const torch::Tensor& blocked);
+
 }  // namespace impasto

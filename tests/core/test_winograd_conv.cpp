@@ -1,6 +1,10 @@
 // The Winograd convolution (core/src/winograd_conv.h) against ATen's, forward
-// and input gradient, on shapes oneDNN's kernel takes and ones it does not.
+// and input gradient, on shapes oneDNN's kernel takes and ones it does not;
+// and the blocked chain the ml5 residual blocks run, against the same layers
+// one by one.
 #include "winograd_conv.h"
+
+#include "instance_norm.h"
 
 #include <gtest/gtest.h>
 
@@ -47,6 +51,44 @@ INSTANTIATE_TEST_SUITE_P(Shapes, WinogradConvTest,
                                            Shape{1, 128, 128, 64, 64, true},
                                            Shape{1, 3, 64, 33, 17, true},    // 3 input channels: ATen
                                            Shape{1, 16, 16, 1, 1, false}));  // 1x1 picture
+
+TEST(WinogradChain, MatchesTheLayersOneByOneAndSharesNormStatistics) {
+  torch::manual_seed(5);
+  const int64_t c = 32;
+  auto w1 = torch::randn({c, c, 3, 3}) * std::sqrt(2.0 / (9.0 * c));
+  auto w2 = torch::randn({c, c, 3, 3}) * std::sqrt(2.0 / (9.0 * c));
+  auto k1 = make_winograd_kernel(w1, {}), k2 = make_winograd_kernel(w2, {});
+  auto scale = torch::rand({c}) + 0.5, shift = torch::randn({c});
+  auto x = torch::randn({2, c, 21, 34}).contiguous(at::MemoryFormat::ChannelsLast);
+  torch::NoGradGuard no_grad;
+  if (!winograd_chain_ready(k1, x)) GTEST_SKIP() << "no blocked Winograd chain on this CPU";
+  ASSERT_TRUE(winograd_chain_ready(k2, x));
+
+  // One residual block, layer by layer in channels_last, recording the
+  // statistics as tiling does on the reduced picture.
+  NormStatistics recorded;
+  recorded.mode = NormStatistics::Mode::Record;
+  auto r = instance_norm(winograd_conv2d(x, k1, w1, {}), scale, shift, 1e-3, recorded, true);
+  auto plain = x.clone().add_(instance_norm(winograd_conv2d(r, k2, w2, {}), scale, shift, 1e-3, recorded, false));
+
+  // The same block in the blocked layout.
+  NormStatistics own;
+  auto xb = winograd_to_blocked(k1, x);
+  ASSERT_EQ(xb.sizes(), (torch::IntArrayRef{2, c / 16, 21, 34, 16}));
+  auto rb = instance_norm_blocked(winograd_conv2d_blocked(k1, xb), scale, shift, 1e-3, own, true);
+  xb.add_(instance_norm_blocked(winograd_conv2d_blocked(k2, rb), scale, shift, 1e-3, own, false));
+  auto chained = winograd_from_blocked(k1, xb);
+  EXPECT_TRUE(chained.is_contiguous(at::MemoryFormat::ChannelsLast));
+  EXPECT_LT((chained - plain).abs().max().item<double>(), 1e-4);
+
+  // Statistics recorded layer by layer replay in the blocked layout.
+  recorded.mode = NormStatistics::Mode::Replay;
+  recorded.next = 0;
+  auto yb = winograd_to_blocked(k1, x);
+  auto sb = instance_norm_blocked(winograd_conv2d_blocked(k1, yb), scale, shift, 1e-3, recorded, true);
+  yb.add_(instance_norm_blocked(winograd_conv2d_blocked(k2, sb), scale, shift, 1e-3, recorded, false));
+  EXPECT_LT((winograd_from_blocked(k1, yb) - plain).abs().max().item<double>(), 1e-4);
+}
 
 TEST(WinogradConv, ReportsWhetherThisCpuHasTheKernel) {
   // Informational: the speed-up needs AVX-512; the results above hold either way.
