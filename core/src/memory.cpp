@@ -138,10 +138,14 @@ std::uint64_t gatys_memory_needed(std::int64_t width, std::int64_t height, bool 
   const double side = std::min<double>(o.size, std::max<double>(64.0, std::max(width, height)));
   for (const auto& [sw, sh] : style_sizes)
     bytes += 44.0 * pixels(sw, sh) + 12.0 * fitted_pixels(sw, sh, std::max(16.0, side * o.style_scale));
-  // At the processing size: L-BFGS keeps 100 pairs of image-sized vectors;
-  // the network's activations and gradients (measured per network).
+  // At the processing size: L-BFGS keeps 100 pairs of image-sized vectors
+  // (Adam two), each as large as the picture pyramid (1 + 1/4 + 1/16 ...
+  // of the picture); the network's activations and gradients (measured per
+  // network).
   const double n = fitted_pixels(width, height, side);
-  const double optimiser = o.optimizer == Optimizer::Lbfgs ? 2400.0 : 48.0;
+  double levels = 0.0;
+  for (int k = 0; k < o.pyramid_levels; ++k) levels += std::pow(0.25, k);
+  const double optimiser = (o.optimizer == Optimizer::Lbfgs ? 2400.0 : 48.0) * levels;
   const double activations = o.network.network == "vgg19" ? 3000.0 : 1500.0;
   bytes += (optimiser + activations) * n;
   return to_bytes(bytes);
