@@ -87,6 +87,8 @@ class WinogradKernel {
   std::shared_ptr<const Plan> plan(at::IntArrayRef input_sizes);
   std::shared_ptr<const Plan> make_plan(int64_t n, int64_t h, int64_t w) const;
   memory weights_as(const memory::desc& desc, Prepared& slot);
+  // Runs the forward primitive from src to dst, both in its own layouts.
+  void run_forward(const Plan& p, dnnl::stream& stream, memory& src, memory& dst);
 
   dnnl::engine engine_{dnnl::engine::kind::cpu, 0};
   torch::Tensor weight_, bias_;
@@ -164,25 +166,30 @@ memory WinogradKernel::weights_as(const memory::desc& desc, Prepared& slot) {
   return memory(desc, engine_, slot.bytes.data_ptr());
 }
 
+void WinogradKernel::run_forward(const Plan& p, dnnl::stream& stream, memory& src, memory& dst) {
+  const auto& pd = p.forward_desc;
+  torch::Tensor scratchpad_bytes;
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights_as(pd.weights_desc(), forward_weights_)},
+                                       {DNNL_ARG_DST, dst},
+                                       {DNNL_ARG_SCRATCHPAD, scratch(pd.scratchpad_desc(), engine_, scratchpad_bytes)}};
+  if (bias_.defined())
+    args.emplace(DNNL_ARG_BIAS, memory({{weight_.size(0)}, memory::data_type::f32, memory::format_tag::x}, engine_, bias_.data_ptr()));
+  p.forward.execute(stream, args);
+  stream.wait();  // before the scratch pad goes back to the allocator
+}
+
 torch::Tensor WinogradKernel::forward(const torch::Tensor& input) {
   auto x = input.contiguous(at::MemoryFormat::ChannelsLast);
   auto p = plan(x.sizes());
   const auto& pd = p->forward_desc;
   dnnl::stream stream(engine_);
   memory user_src(nhwc(dims_of(x.sizes())), engine_, x.data_ptr());
-  torch::Tensor src_bytes, dst_bytes, scratchpad_bytes;
+  torch::Tensor src_bytes, dst_bytes;
   memory src = scratch(pd.src_desc(), engine_, src_bytes), dst = scratch(pd.dst_desc(), engine_, dst_bytes);
-  memory weights = weights_as(pd.weights_desc(), forward_weights_);
   run_reorder(p->to_src, stream, user_src, src);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst},
-                                       {DNNL_ARG_SCRATCHPAD, scratch(pd.scratchpad_desc(), engine_, scratchpad_bytes)}};
-  if (bias_.defined())
-    args.emplace(DNNL_ARG_BIAS, memory({{weight_.size(0)}, memory::data_type::f32, memory::format_tag::x}, engine_, bias_.data_ptr()));
-  p->forward.execute(stream, args);
+  run_forward(*p, stream, src, dst);
   // At most the input, its two blocked copies and the scratch pad at once.
-  args.clear();
   src_bytes.reset();
-  scratchpad_bytes.reset();
   auto out = torch::empty({x.size(0), weight_.size(0), x.size(2), x.size(3)},
                           x.options().memory_format(at::MemoryFormat::ChannelsLast));
   memory user_dst(nhwc(dims_of(out.sizes())), engine_, out.data_ptr());
@@ -225,18 +232,10 @@ torch::Tensor WinogradKernel::from_blocked(const torch::Tensor& blocked) {
 torch::Tensor WinogradKernel::forward_blocked(const torch::Tensor& blocked) {
   auto b = blocked.contiguous();
   auto p = plan(plain_sizes(b));
-  const auto& pd = p->forward_desc;
   auto out = torch::empty(b.sizes(), b.options());
-  torch::Tensor scratchpad_bytes;
-  memory src(pd.src_desc(), engine_, b.data_ptr()), dst(pd.dst_desc(), engine_, out.data_ptr());
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights_as(pd.weights_desc(), forward_weights_)},
-                                       {DNNL_ARG_DST, dst},
-                                       {DNNL_ARG_SCRATCHPAD, scratch(pd.scratchpad_desc(), engine_, scratchpad_bytes)}};
-  if (bias_.defined())
-    args.emplace(DNNL_ARG_BIAS, memory({{weight_.size(0)}, memory::data_type::f32, memory::format_tag::x}, engine_, bias_.data_ptr()));
+  memory src(p->forward_desc.src_desc(), engine_, b.data_ptr()), dst(p->forward_desc.dst_desc(), engine_, out.data_ptr());
   dnnl::stream stream(engine_);
-  p->forward.execute(stream, args);
-  stream.wait();
+  run_forward(*p, stream, src, dst);
   return out;
 }
 
