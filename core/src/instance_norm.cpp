@@ -10,9 +10,9 @@
 namespace impasto {
 namespace {
 
-// The library is built for baseline x86-64; these loops are most of a
-// feed-forward pass outside the convolutions, so they get AVX2 and AVX-512
-// versions picked at load time (GCC function multi-versioning).
+// The library is built for baseline x86-64; the per-pixel loops below run
+// over every normalised activation of a pass, so they get AVX2 and
+// AVX-512 versions picked at load time (GCC function multi-versioning).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define IMPASTO_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
@@ -32,8 +32,9 @@ IMPASTO_VECTOR_CLONES void accumulate_rows(const float* __restrict rows, int64_t
   }
 }
 
-// Sum and sum of squares of `count` values, in double.
-IMPASTO_VECTOR_CLONES std::pair<double, double> accumulate_plane(const float* __restrict plane, int64_t count) {
+// Sum and sum of squares of `count` values, in double. (No vector clones:
+// the compiler keeps a reduction's order, so they would not vectorise.)
+std::pair<double, double> accumulate_plane(const float* __restrict plane, int64_t count) {
   double s = 0.0, q = 0.0;
   for (int64_t p = 0; p < count; ++p) {
     const double v = plane[p];
@@ -117,6 +118,16 @@ void fused_normalise_(torch::Tensor& x, const torch::Tensor& scale, const torch:
   }
 }
 
+// The layer's (variance, mean): replayed, or computed and, when recording,
+// kept for the replay.
+template <typename Compute>
+std::pair<torch::Tensor, torch::Tensor> statistics(NormStatistics& stats, Compute compute) {
+  if (stats.mode == NormStatistics::Mode::Replay) return stats.layers.at(stats.next++);
+  auto var_mean = compute();
+  if (stats.mode == NormStatistics::Mode::Record) stats.layers.push_back(var_mean);
+  return var_mean;
+}
+
 // scale = weight / sqrt(var + eps), shift = bias - mean * scale, as N x C.
 std::pair<torch::Tensor, torch::Tensor> affine(const std::pair<torch::Tensor, torch::Tensor>& var_mean,
                                                const torch::Tensor& weight, const torch::Tensor& bias, double eps,
@@ -137,16 +148,11 @@ torch::Tensor instance_norm(const torch::Tensor& x, const torch::Tensor& weight,
                      !(torch::GradMode::is_enabled() && x.requires_grad()) &&
                      (channels_last || x.is_contiguous()) && (!weight.defined() || !weight.requires_grad()) &&
                      (!bias.defined() || !bias.requires_grad());
-  std::pair<torch::Tensor, torch::Tensor> var_mean;
-  if (stats.mode == NormStatistics::Mode::Replay) {
-    var_mean = stats.layers.at(stats.next++);
-  } else if (fused) {
-    var_mean = fused_var_mean(x, channels_last);
-  } else {
+  const auto var_mean = statistics(stats, [&]() -> std::pair<torch::Tensor, torch::Tensor> {
+    if (fused) return fused_var_mean(x, channels_last);
     auto vm = torch::var_mean(x, {2, 3}, /*unbiased=*/false, /*keepdim=*/true);
-    var_mean = {std::get<0>(vm), std::get<1>(vm)};
-  }
-  if (stats.mode == NormStatistics::Mode::Record) stats.layers.push_back(var_mean);
+    return {std::get<0>(vm), std::get<1>(vm)};
+  });
   if (!fused) {
     auto y = (x - var_mean.second) / torch::sqrt(var_mean.first + eps);
     if (weight.defined()) y = y * weight.view({1, -1, 1, 1});
@@ -165,14 +171,10 @@ torch::Tensor instance_norm_blocked(const torch::Tensor& x, const torch::Tensor&
   // N x C/B x H x W x B is, in memory, N * C/B channels_last planes of B
   // channels; the channel order of N x C per plane row is the same.
   auto planes = x.view({n * blocks, h, w, block}).permute({0, 3, 1, 2});
-  std::pair<torch::Tensor, torch::Tensor> var_mean;
-  if (stats.mode == NormStatistics::Mode::Replay) {
-    var_mean = stats.layers.at(stats.next++);
-  } else {
-    var_mean = fused_var_mean(planes, /*channels_last=*/true);
-    var_mean = {var_mean.first.view({n, blocks * block, 1, 1}), var_mean.second.view({n, blocks * block, 1, 1})};
-  }
-  if (stats.mode == NormStatistics::Mode::Record) stats.layers.push_back(var_mean);
+  const auto var_mean = statistics(stats, [&]() -> std::pair<torch::Tensor, torch::Tensor> {
+    const auto [var, mean] = fused_var_mean(planes, /*channels_last=*/true);
+    return {var.view({n, blocks * block, 1, 1}), mean.view({n, blocks * block, 1, 1})};
+  });
   const auto [scale, shift] = affine(var_mean, weight, bias, eps, n, blocks * block);
   fused_normalise_(planes, scale, shift, relu, /*channels_last=*/true);
   return x;
