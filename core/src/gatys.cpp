@@ -158,7 +158,6 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
       // with view(); the network switches to channels_last internally.
       ImagePyramid picture(x.contiguous(), options.pyramid_levels,
                            options.pyramid_gain > 0.0 ? options.pyramid_gain : network->description().pyramid_gain);
-      x = picture.compose().detach();
       PerceptualLoss problem(network, level_styles, style_weights, options.loss);
       const auto content_targets = problem.content_targets(c);
 
@@ -182,7 +181,6 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
           return loss;
         };
         optimizer->step(closure);
-        x = picture.compose().detach();
         if (!std::isfinite(last_loss))
           throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
         done_cost += level_cost;
@@ -194,10 +192,11 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
           p.iterations = levels[li].iterations;
           p.scale = static_cast<int>(li);
           p.scales = static_cast<int>(levels.size());
-          p.intermediate = [&x]() { return tensor_to_image(x.detach().clamp(0.0, 1.0)); };
+          p.intermediate = [&picture]() { return tensor_to_image(picture.compose().detach().clamp(0.0, 1.0)); };
           if (!progress(p)) throw Cancelled();
         }
       }
+      x = picture.compose().detach();
     }
     result.final_loss = last_loss;
 
