@@ -39,6 +39,22 @@ prepare (GeglOperation *operation)
   gegl_operation_set_format (operation, "input",  format);
   gegl_operation_set_format (operation, "aux",    format);
   gegl_operation_set_format (operation, "output", format);
+
+  /* GEGL's own `gegl` program (0.4.42) never frees the nodes of a chain
+   * given after "--" on an image file, so a whole-image op's node cache
+   * outlives gegl_exit: "GeglBuffers leaked" (GEGL's whole-image ops
+   * print it too; docs/gegl-cli-leak.md). There every output goes through
+   * gegl:save, which asks for the whole image in one request, so the
+   * result needs no cache and the op still runs once. Every other host
+   * keeps the cache, which spares a re-run per requested tile. */
+  if (operation->node && g_strcmp0 (g_get_prgname (), "gegl") == 0)
+    {
+      GeglCachePolicy policy;
+
+      g_object_get (operation->node, "cache-policy", &policy, NULL);
+      if (policy != GEGL_CACHE_POLICY_NEVER)
+        g_object_set (operation->node, "cache-policy", GEGL_CACHE_POLICY_NEVER, NULL);
+    }
 }
 
 void
