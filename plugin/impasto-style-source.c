@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <glib/gi18n-lib.h>
 
+#include "impasto-style-file.h"
 #include "impasto-style-source.h"
 
 struct _ImpastoStyleSet
@@ -53,42 +54,15 @@ add_buffer (ImpastoStyleSet *set, GeglBuffer *buffer, const gchar *what, GError 
 static gboolean
 add_file (ImpastoStyleSet *set, const gchar *path, GError **error)
 {
-  GeglNode     *graph, *load;
-  GeglRectangle rect;
-  GeglBuffer *buffer = NULL;
-  gboolean    ok;
-  gchar      *quoted;
+  ImpastoStyleImage image = { 0 };
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("The style image \"%s\" does not exist."), path);
-      return FALSE;
-    }
-  graph = gegl_node_new ();
-  load  = gegl_node_new_child (graph, "operation", "gegl:load", "path", path, NULL);
-  rect  = gegl_node_get_bounding_box (load);
-  if (!gegl_rectangle_is_empty (&rect) && !gegl_rectangle_is_infinite_plane (&rect))
-    {
-      buffer = gegl_buffer_new (&rect, babl_format ("R'G'B'A float"));
-      gegl_node_blit_buffer (load, buffer, &rect, 0, GEGL_ABYSS_NONE);
-    }
-  g_object_unref (graph);
-
-  quoted = g_strdup_printf ("\"%s\"", path);
-  if (!buffer || gegl_buffer_get_extent (buffer)->width <= 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The style image \"%s\" could not be read as an image."), path);
-      ok = FALSE;
-    }
-  else
-    {
-      ok = add_buffer (set, buffer, quoted, error);
-    }
-  g_free (quoted);
-  g_clear_object (&buffer);
-  return ok;
+  /* Not gegl:load: see impasto-style-file.h. */
+  image.rgba = impasto_style_file_read (path, set->max_side, &image.width, &image.height, error);
+  if (!image.rgba)
+    return FALSE;
+  image.weight = 1.0;
+  g_array_append_val (set->images, image);
+  return TRUE;
 }
 
 static gboolean

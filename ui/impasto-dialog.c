@@ -10,6 +10,7 @@
 
 #include "impasto-dialog.h"
 #include "impasto-models.h"
+#include "impasto-style-file.h"
 
 #define HELP_ID "plug-in-impasto"
 #define RESPONSE_RESET 1
@@ -27,6 +28,8 @@ struct _ImpastoDialog
   GtkWidget       *use_layer, *layer_picker;
   GtkObject       *layer_weight;
   GtkWidget       *files[N_STYLE_FILES];
+  GtkWidget       *file_problems[N_STYLE_FILES]; /* why a chosen file cannot be used */
+  GtkWidget       *not_ready;     /* why OK is insensitive */
   GtkObject       *file_weights[N_STYLE_FILES];
   GtkWidget       *quality;
   GtkObject       *iterations, *size;
@@ -69,10 +72,15 @@ impasto_quality_of (gint iterations, gint size)
 
 /* ---- small helpers -------------------------------------------------------- */
 
+static void update_ready (ImpastoDialog *d);
+
 static void
 changed (ImpastoDialog *d)
 {
-  if (!d->updating && d->on_change)
+  if (d->updating)
+    return;
+  update_ready (d);
+  if (d->on_change)
     ((void (*) (ImpastoDialog *, gpointer)) d->on_change) (d, d->on_change_data);
 }
 
@@ -179,6 +187,27 @@ indented (GtkWidget *child)
   return alignment;
 }
 
+/* A small wrapped label for a problem; hidden while it has nothing to say. */
+static GtkWidget *
+problem_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+  gimp_label_set_attributes (GTK_LABEL (label), PANGO_ATTR_SCALE, PANGO_SCALE_SMALL,
+                             PANGO_ATTR_STYLE, PANGO_STYLE_ITALIC, -1);
+  gtk_widget_set_no_show_all (label, TRUE);
+  return label;
+}
+
+static void
+say (GtkWidget *label, const gchar *text)
+{
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  gtk_widget_set_visible (label, text != NULL);
+}
+
 /* ---- method switching ----------------------------------------------------- */
 
 static void
@@ -235,7 +264,7 @@ use_layer_toggled (GtkToggleButton *button, ImpastoDialog *d)
 static GtkWidget *
 style_frame (ImpastoDialog *d, const ImpastoDialogHost *host)
 {
-  GtkWidget *table = new_table (2 + 2 * N_STYLE_FILES);
+  GtkWidget *table = new_table (2 + 3 * N_STYLE_FILES);
   gint       row = 0, i;
 
   d->use_layer = gtk_check_button_new_with_mnemonic (_("Style _layer:"));
@@ -256,14 +285,24 @@ style_frame (ImpastoDialog *d, const ImpastoDialogHost *host)
       static const gchar *keys[N_STYLE_FILES][2] = { { "style-file-1", "file-blend-1" }, { "style-file-2", "file-blend-2" } };
       GtkWidget *label;
 
+      GtkFileFilter *filter = gtk_file_filter_new ();
+
       d->files[i] = gtk_file_chooser_button_new (i == 0 ? _("Choose a style image") : _("Choose a second style image"),
                                                  GTK_FILE_CHOOSER_ACTION_OPEN);
+      /* Offer what impasto-style-file.c can read. */
+      gtk_file_filter_set_name (filter, _("Images"));
+      gtk_file_filter_add_pixbuf_formats (filter);
+      gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (d->files[i]), filter);
       label = gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, i == 0 ? _("Style _file:") : _("_Second style file:"),
                                          0.0, 0.5, d->files[i], 2, FALSE);
       (void) label;
+      d->file_problems[i] = problem_label ();
+      gtk_table_attach (GTK_TABLE (table), d->file_problems[i], 1, 3, row, row + 1, GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+      row++;
       gimp_help_set_help_data (d->files[i], _("Or take the style from an image file; several styles are mixed by their blend weights"), NULL);
       g_signal_connect_swapped (d->files[i], "selection-changed", G_CALLBACK (changed), d);
       remember (d, keys[i][0], d->files[i]);
+      remember (d, i == 0 ? "style-file-1-problem" : "style-file-2-problem", d->file_problems[i]);
       d->file_weights[i] = add_scale (d, table, row++, keys[i][1], i == 0 ? _("File bl_end:") : _("Second file ble_nd:"),
                                       1.0, 0.0, 10.0, 0.1, 2, FALSE, _("How much of the mix of styles comes from this file"));
     }
@@ -486,6 +525,60 @@ shared_table (ImpastoDialog *d)
   return table;
 }
 
+/* ---- readiness -------------------------------------------------------------- */
+
+/* OK is sensitive only when the run can start: a style to work from, every
+ * chosen style file readable (checked from its header, before any work),
+ * a model chosen. What is missing is said next to where it is fixed. */
+static void
+update_ready (ImpastoDialog *d)
+{
+  const gchar *missing = NULL;
+  gboolean     any_style = FALSE, files_ok = TRUE;
+  gint         i, id = -1;
+
+  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->use_layer)) &&
+      gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->layer_picker), &id) && id > 0)
+    any_style = TRUE;
+  for (i = 0; i < N_STYLE_FILES; i++)
+    {
+      gchar  *file  = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (d->files[i]));
+      GError *error = NULL;
+
+      if (file && !impasto_style_file_check (file, NULL, NULL, &error))
+        {
+          say (d->file_problems[i], error->message);
+          files_ok = FALSE;
+          g_clear_error (&error);
+        }
+      else
+        {
+          say (d->file_problems[i], NULL);
+          any_style = any_style || file;
+        }
+      g_free (file);
+    }
+
+  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->method_model)))
+    {
+      if (!gtk_tree_selection_get_selected (gtk_tree_view_get_selection (GTK_TREE_VIEW (d->model_view)), NULL, NULL))
+        missing = _("Choose a pretrained style.");
+    }
+  else if (!files_ok)
+    missing = _("A chosen style file cannot be used (see above).");
+  else if (!any_style)
+    missing = _("Choose a style: tick \"Style layer\" and pick a layer, or choose a style file.");
+
+  say (d->not_ready, missing);
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (d->window), GTK_RESPONSE_OK, missing == NULL);
+}
+
+gboolean
+impasto_dialog_is_ready (ImpastoDialog *d)
+{
+  return !gtk_widget_get_visible (d->not_ready);
+}
+
 /* ---- settings round trip -------------------------------------------------- */
 
 static gchar **
@@ -547,6 +640,7 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
   set_combo (d, "preserve-colors", s->preserve_colors);
   set_value (d, "threads", s->threads);
   d->updating = FALSE;
+  update_ready (d);
   g_strfreev (files);
   g_strfreev (weights);
 }
@@ -676,6 +770,9 @@ impasto_dialog_new (const ImpastoSettings *initial, const ImpastoDialogHost *hos
   gtk_notebook_append_page (GTK_NOTEBOOK (d->pages), model_page (d, host), NULL);
   gtk_box_pack_start (GTK_BOX (vbox), d->pages, TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (vbox), shared_table (d), FALSE, FALSE, 0);
+  d->not_ready = problem_label ();
+  gtk_box_pack_start (GTK_BOX (vbox), d->not_ready, FALSE, FALSE, 0);
+  remember (d, "not-ready", d->not_ready);
 
   gtk_widget_show_all (main_hbox);
   impasto_dialog_set_settings (d, initial);
@@ -724,6 +821,8 @@ impasto_dialog_run (ImpastoDialog *d, ImpastoSettings *settings)
           changed (d);
           continue;
         }
+      if (response == GTK_RESPONSE_OK && !impasto_dialog_is_ready (d))
+        continue;
       if (response == GTK_RESPONSE_OK)
         {
           impasto_dialog_get_settings (d, settings);

@@ -46,6 +46,9 @@ void           impasto_dialog_on_change    (ImpastoDialog           *dialog,
  * "model", "method-gatys", ...), for tests. */
 GObject       *impasto_dialog_lookup       (ImpastoDialog           *dialog,
                                             const gchar             *key);
+/* TRUE when OK is sensitive: a style (layer or readable file) or a model is
+ * chosen; otherwise the dialog says what is missing. */
+gboolean       impasto_dialog_is_ready     (ImpastoDialog           *dialog);
 /* Runs the dialog (Reset handled inside); TRUE when the user pressed OK,
  * with *settings filled. */
 gboolean       impasto_dialog_run          (ImpastoDialog           *dialog,

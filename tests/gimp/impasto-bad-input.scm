@@ -66,6 +66,18 @@
                                                       1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2))))
       (say "unreadable-style-layers " (layer-count image)))
 
+    ; Style files that decoders choke on (test_gimp.py writes them): a text
+    ; file named .jpg once ended the plug-in through libjpeg's exit().
+    (for-each
+      (lambda (name)
+        (let* ((il (new-image 20 20 RGB)) (image (car il)) (layer (cadr il)))
+          (say "bad-style-file-" name " "
+               (outcome (lambda () (plug-in-impasto-gatys RUN-NONINTERACTIVE image layer -1
+                                                          (string-append work "/" name) ""
+                                                          1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2))))
+          (say "bad-style-file-" name "-layers " (layer-count image))))
+      (list "notes.jpg" "empty.png" "truncated.png" "huge.png"))
+
     ; A selection outside the layer: refused, nothing added.
     (let* ((image (car (gimp-image-new 200 200 RGB)))
            (layer (car (gimp-layer-new image 40 30 RGBA-IMAGE "small" 100 LAYER-MODE-NORMAL))))

@@ -180,6 +180,30 @@ class GimpBatch(SchemeResults):
         self.assertEqual(self.r("grey-type"), "1")
 
 
+BAD_STYLE_FILES = ("notes.jpg", "empty.png", "truncated.png", "huge.png")
+
+
+def write_bad_style_files(folder, real_png):
+    """A text file named .jpg, a zero-byte file, a PNG cut short and a PNG
+    whose header says 30000 x 30000 pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    with open(os.path.join(folder, "notes.jpg"), "w") as f:
+        f.write("these are my notes, not a picture\n")
+    open(os.path.join(folder, "empty.png"), "wb").close()
+    with open(real_png, "rb") as f:
+        data = f.read()
+    with open(os.path.join(folder, "truncated.png"), "wb") as f:
+        f.write(data[:len(data) // 8])
+    with open(os.path.join(folder, "huge.png"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+
+
 class GimpBadInput(SchemeResults):
     """The bad-input matrix (impasto-bad-input.scm): each refusal is a PDB
     error with a message and changes nothing."""
@@ -189,6 +213,7 @@ class GimpBadInput(SchemeResults):
         cls.tmp = tempfile.mkdtemp(prefix="impasto-bad-input-")
         profile = make_profile(cls.tmp, "brushes", "patterns")
         style = os.path.join(SOURCE, "data", "sample", "mosaic-style.png")
+        write_bad_style_files(cls.tmp, style)
         script = os.path.join(HERE, "impasto-bad-input.scm")
         cls.gimp = run_gimp(profile, '(begin (load "%s") (impasto-bad-input-run "%s" "%s"))' % (script, cls.tmp, style))
         print(cls.gimp.stdout, cls.gimp.stderr[-4000:])
@@ -210,6 +235,16 @@ class GimpBadInput(SchemeResults):
     def test_style_file_that_is_not_an_image(self):
         self.assertEqual((self.r("unreadable-style"), self.r("unreadable-style-layers")), ("error", "1"))
         self.assertIn("could not be read as an image", self.gimp.stderr)
+
+    def test_style_files_that_decoders_choke_on(self):
+        for name in BAD_STYLE_FILES:
+            self.assertEqual((self.r("bad-style-file-" + name), self.r("bad-style-file-%s-layers" % name)),
+                             ("error", "1"), name)
+        self.assertNotIn("crashed", self.gimp.stderr)
+        self.assertIn('notes.jpg" could not be read as an image', self.gimp.stderr)
+        self.assertIn('empty.png" could not be read as an image', self.gimp.stderr)
+        self.assertIn('truncated.png" could not be read as an image', self.gimp.stderr)
+        self.assertIn("is 30000 x 30000 pixels", self.gimp.stderr)
 
     def test_selection_outside_the_layer(self):
         self.assertEqual((self.r("selection-outside"), self.r("selection-outside-layers")), ("error", "1"))

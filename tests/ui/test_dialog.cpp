@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <glib/gstdio.h>
+
 #include <cstring>
+#include <functional>
 #include <string>
 
 using namespace impasto::test;
@@ -89,7 +92,13 @@ class Dialog : public ::testing::Test {
  protected:
   void SetUp() override {
     models_ = impasto_list_models();
-    for (const char* f : {"/tmp/impasto-a.png", "/tmp/impasto-b.png"}) g_file_set_contents(f, "x", 1, nullptr);
+    // Real images: OK waits for readable style files.
+    gchar* png = nullptr;
+    gsize size = 0;
+    const std::string painting = std::string(g_getenv("IMPASTO_STYLES_DIR")) + "/starry-night/style.png";
+    ASSERT_TRUE(g_file_get_contents(painting.c_str(), &png, &size, nullptr)) << painting;
+    for (const char* f : {"/tmp/impasto-a.png", "/tmp/impasto-b.png"}) g_file_set_contents(f, png, size, nullptr);
+    g_free(png);
   }
   void TearDown() override {
     if (dialog_) impasto_dialog_destroy(dialog_);
@@ -252,4 +261,61 @@ int main(int argc, char** argv) {
   gtk_init(&argc, &argv);
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
+}
+
+namespace {
+// Lets the file chooser button finish loading its folder.
+bool settle(const std::function<bool()>& done) {
+  for (int i = 0; i < 200 && !done(); ++i) {
+    process_events();
+    g_usleep(10000);
+  }
+  return done();
+}
+}  // namespace
+
+TEST_F(Dialog, OkWaitsForAUsableStyleAndSaysWhy) {
+  ImpastoSettings s;
+  impasto_settings_init(&s);
+  s.method = IMPASTO_METHOD_GATYS;
+  s.style_drawable = -1;
+  s.style_files[0] = '\0';
+  open(s);
+  GtkWidget* why = GTK_WIDGET(impasto_dialog_lookup(dialog_, "not-ready"));
+  GtkWidget* problem = GTK_WIDGET(impasto_dialog_lookup(dialog_, "style-file-1-problem"));
+  GtkFileChooser* chooser = GTK_FILE_CHOOSER(impasto_dialog_lookup(dialog_, "style-file-1"));
+  EXPECT_FALSE(impasto_dialog_is_ready(dialog_)) << "no style chosen";
+  EXPECT_TRUE(gtk_widget_get_visible(why));
+  EXPECT_NE(std::string(gtk_label_get_text(GTK_LABEL(why))), "");
+
+  // A text file named like a JPEG: said next to the chooser, OK stays off.
+  const char* notes = "/tmp/impasto-notes.jpg";
+  g_file_set_contents(notes, "these are my notes", -1, nullptr);
+  gtk_file_chooser_set_filename(chooser, notes);
+  EXPECT_TRUE(settle([&] { return gtk_widget_get_visible(problem); })) << "no message for a file that is not an image";
+  EXPECT_NE(std::string(gtk_label_get_text(GTK_LABEL(problem))).find("could not be read"), std::string::npos);
+  EXPECT_FALSE(impasto_dialog_is_ready(dialog_));
+
+  // A real image: ready, nothing to say.
+  const std::string painting = std::string(g_getenv("IMPASTO_STYLES_DIR")) + "/starry-night/style.png";
+  gtk_file_chooser_set_filename(chooser, painting.c_str());
+  EXPECT_TRUE(settle([&] { return impasto_dialog_is_ready(dialog_); })) << gtk_label_get_text(GTK_LABEL(why));
+  EXPECT_FALSE(gtk_widget_get_visible(problem));
+  EXPECT_FALSE(gtk_widget_get_visible(why));
+  g_unlink(notes);
+}
+
+TEST_F(Dialog, OkWaitsForAPretrainedStyle) {
+  ImpastoSettings s = model_settings();
+  s.model[0] = '\0';
+  open(s);
+  GtkTreeSelection* selection = gtk_tree_view_get_selection(GTK_TREE_VIEW(impasto_dialog_lookup(dialog_, "model")));
+  gtk_tree_selection_unselect_all(selection);
+  process_events();
+  EXPECT_FALSE(impasto_dialog_is_ready(dialog_));
+  GtkTreeIter iter;
+  ASSERT_TRUE(gtk_tree_model_get_iter_first(gtk_tree_view_get_model(gtk_tree_selection_get_tree_view(selection)), &iter));
+  gtk_tree_selection_select_iter(selection, &iter);
+  process_events();
+  EXPECT_TRUE(impasto_dialog_is_ready(dialog_));
 }
