@@ -127,7 +127,8 @@ query (void)
   gimp_install_procedure (PROC_RERENDER,
                           N_("Re-render an Impasto layer with its stored settings"),
                           "Runs the style transfer stored on an Impasto layer again, from its source layer, "
-                          "and replaces the layer's pixels (one undo step).",
+                          "and puts the result in the layer's place: a new layer with the same name, position, "
+                          "mask and tattoo, which it returns (one undo step).",
                           "Impasto authors", "Impasto authors", "2026",
                           NULL, "RGB*, GRAY*", GIMP_PLUGIN,
                           G_N_ELEMENTS (rerender_args), G_N_ELEMENTS (result_values),
@@ -260,10 +261,7 @@ stylise (gint32 image, gint32 drawable, const ImpastoSettings *s, const gchar *s
     return -1;
   impasto_links_for (image, source, s->style_drawable, &links);
   if (target > 0)
-    {
-      if (!impasto_update_result_layer (image, target, result, s, &links, error))
-        target = -1;
-    }
+    target = impasto_update_result_layer (image, target, result, s, &links, error);
   else
     {
       target = impasto_add_result_layer (image, source, result, s, &links, error);
@@ -352,7 +350,15 @@ run (const gchar      *name,
   values[1].type = GIMP_PDB_LAYER;
   values[1].data.d_layer = -1;
 
-  if (!strcmp (name, PROC_RERENDER))
+  /* GIMP leaves a new layer's mask active (after a run with a selection):
+   * work on the layer that owns it. A channel is no picture to stylise:
+   * refused before the dialog or any work. */
+  if (gimp_item_is_valid (drawable) && gimp_item_is_layer_mask (drawable))
+    drawable = gimp_layer_from_mask (drawable);
+  if (gimp_item_is_valid (drawable) && !gimp_item_is_layer (drawable))
+    g_set_error_literal (&error, G_FILE_ERROR, 0,
+                         _("Impasto stylises layers, and a channel is active: click a layer in the Layers dialog first."));
+  else if (!strcmp (name, PROC_RERENDER))
     {
       if (nparams != G_N_ELEMENTS (rerender_args))
         status = GIMP_PDB_CALLING_ERROR;

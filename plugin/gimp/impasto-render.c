@@ -208,6 +208,12 @@ write_pixels (gint32 drawable, GeglBuffer *result, gboolean shadow)
   return gimp_drawable_update (drawable, 0, 0, gimp_drawable_width (drawable), gimp_drawable_height (drawable));
 }
 
+/* Attached only while `layer` is not in an image: GIMP 2.10's
+ * gimp_item_parasite_attach ends an undo group it never started when an
+ * undoable parasite is attached to an attached item without an undo push,
+ * which every Undo and Redo of such a step does ("group_count > 0"
+ * CRITICAL). A parasite a layer already has when it is inserted simply
+ * travels with the layer through Undo and Redo. */
 static gboolean
 store_settings (gint32 layer, const ImpastoSettings *s, const ImpastoLinks *links)
 {
@@ -268,7 +274,7 @@ impasto_add_result_layer (gint32                 image,
   gimp_image_undo_group_start (image);
   layer = gimp_layer_new (image, name, gimp_drawable_width (source), gimp_drawable_height (source),
                           gimp_drawable_type (source), 100.0, GIMP_LAYER_MODE_NORMAL);
-  if (layer > 0 &&
+  if (layer > 0 && store_settings (layer, s, links) &&
       gimp_image_insert_layer (image, layer, gimp_item_get_parent (source),
                                gimp_image_get_item_position (image, source)))
     {
@@ -276,7 +282,6 @@ impasto_add_result_layer (gint32                 image,
       write_pixels (layer, result, FALSE);
       if (!gimp_selection_is_empty (image))
         gimp_layer_add_mask (layer, gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION));
-      store_settings (layer, s, links);
     }
   else
     {
@@ -291,7 +296,7 @@ impasto_add_result_layer (gint32                 image,
   return layer;
 }
 
-gboolean
+gint32
 impasto_update_result_layer (gint32                 image,
                              gint32                 layer,
                              GeglBuffer            *result,
@@ -300,18 +305,40 @@ impasto_update_result_layer (gint32                 image,
                              GError               **error)
 {
   const GeglRectangle *r = gegl_buffer_get_extent (result);
+  gint32               copy;
+  gint                 tattoo;
+  gchar               *name;
 
   if (r->width != gimp_drawable_width (layer) || r->height != gimp_drawable_height (layer))
     {
       g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0,
                            _("The source layer no longer has the size of the Impasto layer; run Impasto on it anew."));
-      return FALSE;
+      return -1;
     }
+  /* A copy with the new settings takes the layer's place (see
+   * store_settings): its mask, mode and opacity come along, and its name
+   * and tattoo, so that links to the layer still find it. */
+  tattoo = gimp_item_get_tattoo (layer);
+  name   = gimp_item_get_name (layer);
   gimp_image_undo_group_start (image);
-  write_pixels (layer, result, TRUE);
-  store_settings (layer, s, links);
+  copy = gimp_layer_copy (layer);
+  if (copy > 0 && store_settings (copy, s, links) &&
+      gimp_image_insert_layer (image, copy, gimp_item_get_parent (layer), gimp_image_get_item_position (image, layer)))
+    {
+      write_pixels (copy, result, FALSE);
+      gimp_image_remove_layer (image, layer);
+      /* Set once the layer is gone: names and tattoos are unique. */
+      gimp_item_set_name (copy, name);
+      gimp_item_set_tattoo (copy, tattoo);
+    }
+  else
+    {
+      g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0, _("Could not add the result layer to the image."));
+      copy = -1;
+    }
   gimp_image_undo_group_end (image);
-  return TRUE;
+  g_free (name);
+  return copy;
 }
 
 gboolean

@@ -45,8 +45,10 @@ gint32      impasto_add_result_layer (gint32                 image,
                                       const ImpastoLinks    *links,
                                       GError               **error);
 
-/* Replaces the pixels of an existing Impasto layer and its stored settings. */
-gboolean    impasto_update_result_layer (gint32                 image,
+/* Re-renders an existing Impasto layer: a copy with the new pixels and
+ * settings takes its place (same position, name, mask and tattoo), in one
+ * undo group. Returns the new layer, or -1 with *error. */
+gint32      impasto_update_result_layer (gint32                 image,
                                          gint32                 layer,
                                          GeglBuffer            *result,
                                          const ImpastoSettings *settings,

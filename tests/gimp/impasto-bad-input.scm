@@ -78,6 +78,19 @@
           (say "bad-style-file-" name "-layers " (layer-count image))))
       (list "notes.jpg" "empty.png" "truncated.png" "huge.png"))
 
+    ; A layer mask is active (GIMP leaves a masked result's mask active): the
+    ; layer that owns it is stylised. A channel is refused, nothing added.
+    (let* ((il (new-image 20 20 RGB)) (image (car il)) (layer (cadr il))
+           (mask (car (gimp-layer-create-mask layer ADD-MASK-WHITE))))
+      (gimp-layer-add-mask layer mask)
+      (say "mask-active " (outcome (lambda () (gatys image mask -1))))
+      (say "mask-active-layers " (layer-count image))
+      (say "mask-active-owner-position " (car (gimp-image-get-item-position image layer)))
+      (let ((channel (car (gimp-channel-new image 20 20 "channel" 50 '(0 0 0)))))
+        (gimp-image-insert-channel image channel 0 0)
+        (say "channel-active " (outcome (lambda () (gatys image channel -1))))
+        (say "channel-active-layers " (layer-count image))))
+
     ; A selection outside the layer: refused, nothing added.
     (let* ((image (car (gimp-image-new 200 200 RGB)))
            (layer (car (gimp-layer-new image 40 30 RGBA-IMAGE "small" 100 LAYER-MODE-NORMAL))))

@@ -11,7 +11,11 @@
          (gatys (lambda (image drawable style-drawable style-files style-weight)
                   (car (plug-in-impasto-gatys RUN-NONINTERACTIVE image drawable style-drawable style-files ""
                                               1.0 style-weight 0.02 1.0 6 64 0 0 0 0.02 0 0 0 "" "" 3 2))))
-         (layer-count (lambda (image) (car (gimp-image-get-layers image)))))
+         (layer-count (lambda (image) (car (gimp-image-get-layers image))))
+         ; Where a layer stands and what it is called: a re-render keeps both.
+         (place (lambda (image layer)
+                  (list (car (gimp-image-get-item-position image layer)) (car (gimp-item-get-name layer))
+                        (car (gimp-item-get-tattoo layer))))))
 
     ; 1. A new layer above the source, source untouched, settings stored.
     (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE (string-append work "/content.png") "content.png")))
@@ -34,17 +38,21 @@
           (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
           (close-output-port p))
 
-        ; 2. Running Impasto on the Impasto layer re-renders that same layer.
-        (let ((again (gatys image result -1 style 40.0)))
-          (say "rerender-layer " again)
+        ; 2. Running Impasto on the Impasto layer re-renders it in its place:
+        ;    a layer with its name, position and tattoo replaces it.
+        (let* ((before (place image result)) (again (gatys image result -1 style 40.0)))
+          (say "rerender-in-place " (if (equal? before (place image again)) "#t" "#f"))
           (say "rerender-layers " (layer-count image))
+          (set! result again)
           (export image result "result-rerendered")
           (let ((p (open-output-file (string-append work "/parasite-rerendered.txt"))))
             (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
             (close-output-port p)))
 
         ; 3. plug-in-impasto-rerender with the stored settings.
-        (say "rerender-proc " (car (plug-in-impasto-rerender RUN-NONINTERACTIVE image result)))
+        (let* ((before (place image result)) (again (car (plug-in-impasto-rerender RUN-NONINTERACTIVE image result))))
+          (say "rerender-proc-in-place " (if (equal? before (place image again)) "#t" "#f"))
+          (set! result again))
         (say "rerender-proc-layers " (layer-count image))
 
         ; 4. Bad arguments: a PDB error, nothing added.
@@ -120,9 +128,14 @@
             (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
             (close-output-port p))
           ; Re-render in place with another strength, then with the stored settings.
-          (say "model-rerender-layer " (= result (car (plug-in-impasto-model RUN-NONINTERACTIVE image result model 0.5 0 1.0 0 2 -1 "" 1.0))))
+          (let* ((before (place image result))
+                 (again (car (plug-in-impasto-model RUN-NONINTERACTIVE image result model 0.5 0 1.0 0 2 -1 "" 1.0))))
+            (say "model-rerender-layer " (if (equal? before (place image again)) "#t" "#f"))
+            (set! result again))
           (export image result "model-result-half")
-          (say "model-rerender-proc " (= result (car (plug-in-impasto-rerender RUN-NONINTERACTIVE image result))))
+          (let* ((before (place image result)) (again (car (plug-in-impasto-rerender RUN-NONINTERACTIVE image result))))
+            (say "model-rerender-proc " (if (equal? before (place image again)) "#t" "#f"))
+            (set! result again))
           (say "model-final-layers " (car (gimp-image-get-layers image)))
           (say "model-missing " (if (catch #f (plug-in-impasto-model RUN-NONINTERACTIVE image source "no-such-model" 1.0 0 1.0 0 2 -1 "" 1.0)) "accepted" "error"))
           (say "model-bad-strength " (if (catch #f (plug-in-impasto-model RUN-NONINTERACTIVE image source model 1.5 0 1.0 0 2 -1 "" 1.0)) "accepted" "error"))))

@@ -116,14 +116,14 @@ class GimpBatch(SchemeResults):
         self.assertIn("impasto-version", fields)
         self.assertNotEqual(fields["source-tattoo"], "0")
 
-    def test_rerender_changes_the_same_layer(self):
-        self.assertEqual(self.r("rerender-layer"), self.r("new-layer"))
+    def test_rerender_replaces_the_layer_in_its_place(self):
+        self.assertEqual(self.r("rerender-in-place"), "#t")
         self.assertEqual(self.r("rerender-layers"), "2")
         self.assertGreater(mean_diff(os.path.join(self.work, "result.png"),
                                      os.path.join(self.work, "result-rerendered.png")), 1)
         text = open(os.path.join(self.work, "parasite-rerendered.txt")).read()
         self.assertIn("style-weight=40\n", text)
-        self.assertEqual(self.r("rerender-proc"), self.r("new-layer"))
+        self.assertEqual(self.r("rerender-proc-in-place"), "#t")
         self.assertEqual(self.r("rerender-proc-layers"), "2")
 
     def test_bad_arguments_are_pdb_errors(self):
@@ -245,6 +245,12 @@ class GimpBadInput(SchemeResults):
         self.assertIn('empty.png" could not be read as an image', self.gimp.stderr)
         self.assertIn('truncated.png" could not be read as an image', self.gimp.stderr)
         self.assertIn("is 30000 x 30000 pixels", self.gimp.stderr)
+
+    def test_active_mask_works_on_its_layer_and_a_channel_is_refused(self):
+        self.assertEqual((self.r("mask-active"), self.r("mask-active-layers")), ("ok", "2"))
+        self.assertEqual(self.r("mask-active-owner-position"), "1")  # the result is above it
+        self.assertEqual((self.r("channel-active"), self.r("channel-active-layers")), ("error", "2"))
+        self.assertIn("a channel is active", self.gimp.stderr)
 
     def test_selection_outside_the_layer(self):
         self.assertEqual((self.r("selection-outside"), self.r("selection-outside-layers")), ("error", "1"))
