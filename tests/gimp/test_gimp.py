@@ -10,6 +10,8 @@ import unittest
 
 from PIL import Image, ImageChops, ImageStat
 
+from gimp_session import CLOSE_IMAGES, kill_leftovers, problems
+
 BUILD, SOURCE, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
 del sys.argv[1:4]
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -17,13 +19,25 @@ WAVE = os.path.join(SHARED, "models", "fast-style-ml5", "wave")
 
 
 def run_gimp(profile, *batch):
+    """Runs GIMP's batch mode in its own session; the result also says
+    which processes it left behind (killed) in .left."""
     env = dict(os.environ, GIMP2_DIRECTORY=profile)
     env.setdefault("IMPASTO_MODEL_DIR", os.path.join(SHARED, "models"))
     args = ["gimp-console-2.10", "-i", "-d", "-f"]
     for b in batch:
         args += ["-b", b]
-    args += ["-b", "(gimp-quit 0)"]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+    args += ["-b", CLOSE_IMAGES, "-b", "(gimp-quit 0)"]
+    gimp = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        stdout, stderr = gimp.communicate(timeout=600)
+    finally:
+        left = kill_leftovers(gimp.pid)
+        if gimp.poll() is None:
+            gimp.kill()
+    result = subprocess.CompletedProcess(args, gimp.returncode, stdout, stderr)
+    result.left = left
+    return result
 
 
 def make_profile(root, *folders):
@@ -57,12 +71,20 @@ class SchemeResults(unittest.TestCase):
         return self.results[key]
 
 
+class CleanGimpRun:
+    """Mixed into the classes whose setUpClass ran GIMP as self.gimp."""
+
+    def test_gimp_printed_no_warning_and_left_no_process(self):
+        self.assertEqual(problems(self.gimp.stdout + self.gimp.stderr), [])
+        self.assertEqual(self.gimp.left, [], "processes GIMP left behind")
+
+
 def mean_diff(a, b):
     a, b = Image.open(a).convert("RGBA"), Image.open(b).convert("RGBA")
     return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 4
 
 
-class GimpBatch(SchemeResults):
+class GimpBatch(SchemeResults, CleanGimpRun):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="impasto-gimp-")
@@ -204,7 +226,7 @@ def write_bad_style_files(folder, real_png):
                 chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
 
 
-class GimpBadInput(SchemeResults):
+class GimpBadInput(SchemeResults, CleanGimpRun):
     """The bad-input matrix (impasto-bad-input.scm): each refusal is a PDB
     error with a message and changes nothing."""
 

@@ -4,7 +4,6 @@ this starts GIMP with its window under Xvfb, drives it through the Script-Fu
 server, and presses Ctrl+Z / Ctrl+Y with xdotool like a user would."""
 import os
 import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -12,6 +11,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from gimp_session import kill_leftovers, problems
 import unittest
 
 BUILD, SOURCE, SHARED = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -45,23 +46,6 @@ class ScriptFu:
         if head[1] != 0:
             raise RuntimeError("Script-Fu error for %s: %s" % (command, body.decode(errors="replace")))
         return body.decode(errors="replace")
-
-
-def session_processes(sid):
-    """The processes of session `sid` (GIMP started with start_new_session)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # After the command: state, ppid, pgrp, session; zombies are gone once reaped.
-        if int(fields[3]) == sid and fields[0] != "Z":
-            found.append(int(entry))
-    return found
 
 
 class UndoInTheUserInterface(unittest.TestCase):
@@ -119,12 +103,7 @@ class UndoInTheUserInterface(unittest.TestCase):
             cls.gimp.wait(timeout=30)
         except subprocess.TimeoutExpired:
             pass
-        left = session_processes(cls.gimp.pid)
-        for pid in left:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        left = kill_leftovers(cls.gimp.pid)
         if cls.gimp.poll() is None:
             cls.gimp.kill()
             cls.gimp.wait()
@@ -139,7 +118,7 @@ class UndoInTheUserInterface(unittest.TestCase):
         """CRITICAL and WARNING lines GIMP, GEGL or GLib printed so far."""
         self.gimp_log.flush()
         with open(self.gimp_log.name) as f:
-            return [l for l in f if "-CRITICAL" in l or "-WARNING" in l]
+            return problems(f.read())
 
     def press(self, keys):
         window = subprocess.run(["xdotool", "search", "--name", "GIMP"], env=self.env,
