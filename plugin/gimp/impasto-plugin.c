@@ -3,7 +3,9 @@
  * impasto-render. No GTK on the non-interactive path. */
 #include "impasto-config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <libgimp/gimp.h>
 #include <libgimp/gimpui.h>
@@ -13,10 +15,13 @@
 #include "impasto-preview.h"
 #include "impasto-render.h"
 #include "impasto-settings.h"
+#include "impasto-style-file.h"
 
 #define PROC_GATYS    "plug-in-impasto-gatys"
 #define PROC_MODEL    "plug-in-impasto-model"
 #define PROC_RERENDER "plug-in-impasto-rerender"
+#define PROC_BATCH_CHECK "plug-in-impasto-batch-check"
+#define PROC_BATCH_SAY   "plug-in-impasto-batch-say"
 
 static void query (void);
 static void run   (const gchar *name, gint nparams, const GimpParam *params,
@@ -76,6 +81,20 @@ static const GimpParamDef rerender_args[] =
   { GIMP_PDB_DRAWABLE, "drawable", "An Impasto layer, re-rendered from its source with its stored settings" },
 };
 
+/* For the batch script (impasto-batch.scm). */
+static const GimpParamDef batch_check_args[] =
+{
+  { GIMP_PDB_INT32,  "run-mode",   "The run mode { RUN-NONINTERACTIVE (1) }" },
+  { GIMP_PDB_STRING, "style-file", "Style image file to check, or \"\" for none" },
+  { GIMP_PDB_STRING, "out-dir",    "Output folder to check: it must exist and be writable" },
+};
+
+static const GimpParamDef batch_say_args[] =
+{
+  { GIMP_PDB_INT32,  "run-mode", "The run mode { RUN-NONINTERACTIVE (1) }" },
+  { GIMP_PDB_STRING, "text",     "One line to write to GIMP's standard output" },
+};
+
 static const GimpParamDef result_values[] =
 {
   { GIMP_PDB_LAYER, "layer", "The Impasto layer (new, or the re-rendered one)" },
@@ -133,6 +152,81 @@ query (void)
                           NULL, "RGB*, GRAY*", GIMP_PLUGIN,
                           G_N_ELEMENTS (rerender_args), G_N_ELEMENTS (result_values),
                           rerender_args, result_values);
+
+  gimp_install_procedure (PROC_BATCH_CHECK,
+                          "Check a batch run's style image and output folder before any work",
+                          "Fails with a message when the style image cannot be read as an image (the same "
+                          "check as the style transfer's) or the output folder does not exist or cannot be "
+                          "written to. Used by script-fu-impasto-batch before its first photo.",
+                          "Impasto authors", "Impasto authors", "2026",
+                          NULL, "", GIMP_PLUGIN,
+                          G_N_ELEMENTS (batch_check_args), 0, batch_check_args, NULL);
+
+  gimp_install_procedure (PROC_BATCH_SAY,
+                          "Write a line to GIMP's standard output",
+                          "Writes the text and a newline to the standard output GIMP was started with, at its "
+                          "current end, so that a batch run's lines come in order and are not written over "
+                          "when the output is a file. Used by script-fu-impasto-batch.",
+                          "Impasto authors", "Impasto authors", "2026",
+                          NULL, "", GIMP_PLUGIN,
+                          G_N_ELEMENTS (batch_say_args), 0, batch_say_args, NULL);
+}
+
+/* plug-in-impasto-batch-check: FALSE with *error when the batch cannot
+ * start. */
+static gboolean
+batch_check (const gchar *style_file, const gchar *out_dir, GError **error)
+{
+  if (style_file && *style_file && !impasto_style_file_check (style_file, NULL, NULL, error))
+    return FALSE;
+  if (!out_dir || !g_file_test (out_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("The output folder \"%s\" does not exist."), out_dir ? out_dir : "");
+      return FALSE;
+    }
+  if (access (out_dir, W_OK) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ACCES,
+                   _("The output folder \"%s\" cannot be written to."), out_dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The batch helpers: no image, no drawable, no GEGL. */
+static void
+run_batch_helper (const gchar *name, gint nparams, const GimpParam *params, GimpParam *values, gint *nreturn_vals)
+{
+  GError *error = NULL;
+
+  *nreturn_vals = 1;
+  values[0].type = GIMP_PDB_STATUS;
+  values[0].data.d_status = GIMP_PDB_SUCCESS;
+  if (!strcmp (name, PROC_BATCH_SAY))
+    {
+      if (nparams != G_N_ELEMENTS (batch_say_args))
+        values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+      else
+        {
+          /* GIMP's own stdout (inherited), one write per line. */
+          gchar *line = g_strconcat (params[1].data.d_string ? params[1].data.d_string : "", "\n", NULL);
+
+          fputs (line, stdout);
+          fflush (stdout);
+          g_free (line);
+        }
+      return;
+    }
+  if (nparams != G_N_ELEMENTS (batch_check_args))
+    values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+  else if (!batch_check (params[1].data.d_string, params[2].data.d_string, &error))
+    {
+      *nreturn_vals = 2;
+      values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+      values[1].type = GIMP_PDB_STRING;
+      values[1].data.d_string = error->message;  /* valid: the plug-in exits after returning */
+    }
 }
 
 static void
@@ -331,8 +425,8 @@ run (const gchar      *name,
 {
   static GimpParam  values[2];
   GimpRunMode       run_mode = params[0].data.d_int32;
-  gint32            image    = params[1].data.d_image;
-  gint32            drawable = params[2].data.d_drawable;
+  gint32            image    = -1;
+  gint32            drawable = -1;
   ImpastoSettings   s;
   GError           *error = NULL;
   gint32            layer = -1;
@@ -342,6 +436,17 @@ run (const gchar      *name,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  *return_vals = values;
+  if (!strcmp (name, PROC_BATCH_SAY) || !strcmp (name, PROC_BATCH_CHECK))
+    {
+      run_batch_helper (name, nparams, params, values, nreturn_vals);
+      return;
+    }
+  if (nparams >= 3)
+    {
+      image    = params[1].data.d_image;
+      drawable = params[2].data.d_drawable;
+    }
   gegl_init (NULL, NULL);
 
   *nreturn_vals = 2;

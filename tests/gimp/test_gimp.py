@@ -18,16 +18,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WAVE = os.path.join(SHARED, "models", "fast-style-ml5", "wave")
 
 
-def run_gimp(profile, *batch):
+def run_gimp(profile, *batch, stdout_path=None):
     """Runs GIMP's batch mode in its own session; the result also says
-    which processes it left behind (killed) in .left."""
+    which processes it left behind (killed) in .left. With stdout_path,
+    GIMP's standard output is that file (its text is still in .stdout)."""
     env = dict(os.environ, GIMP2_DIRECTORY=profile)
     env.setdefault("IMPASTO_MODEL_DIR", os.path.join(SHARED, "models"))
     args = ["gimp-console-2.10", "-i", "-d", "-f"]
     for b in batch:
         args += ["-b", b]
     args += ["-b", CLOSE_IMAGES, "-b", "(gimp-quit 0)"]
-    gimp = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    out_file = open(stdout_path, "w") if stdout_path else None
+    gimp = subprocess.Popen(args, env=env, stdout=out_file or subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
         stdout, stderr = gimp.communicate(timeout=600)
@@ -35,6 +37,11 @@ def run_gimp(profile, *batch):
         left = kill_leftovers(gimp.pid)
         if gimp.poll() is None:
             gimp.kill()
+        if out_file:
+            out_file.close()
+    if stdout_path:
+        with open(stdout_path) as f:
+            stdout = f.read()
     result = subprocess.CompletedProcess(args, gimp.returncode, stdout, stderr)
     result.left = left
     return result
@@ -292,35 +299,79 @@ class GimpBadInput(SchemeResults, CleanGimpRun):
 
 
 class GimpBatchScript(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="impasto-batch-")
+        self.addCleanup(shutil.rmtree, self.tmp)
+        self.profile = make_profile(self.tmp)
+        self.inp, self.out = os.path.join(self.tmp, "in"), os.path.join(self.tmp, "out")
+        os.makedirs(self.inp)
+        os.makedirs(self.out)
+        photo = Image.open(os.path.join(SOURCE, "data", "sample", "rocket.jpg"))
+        for i, size in enumerate(((64, 48), (40, 60), (56, 56))):
+            photo.resize(size).save(os.path.join(self.inp, "photo%d.jpg" % i))
+        self.style = os.path.join(SOURCE, "data", "sample", "mosaic-style.png")
+
+    def batch(self, style, out, **kw):
+        return run_gimp(self.profile, '(script-fu-impasto-batch "%s/*.jpg" "%s" "%s" 2 5 64 0)' % (self.inp, style, out),
+                        **kw)
+
+    def test_one_line_per_file_in_order_on_stdout_even_into_a_file(self):
+        log = os.path.join(self.tmp, "batch.log")
+        r = self.batch(self.style, self.out, stdout_path=log)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("impasto-batch:")]
+        self.assertEqual(len(lines), 5, r.stdout)
+        self.assertEqual(lines[0], "impasto-batch: 3 file(s) matching %s/*.jpg" % self.inp)
+        for i in range(3):
+            self.assertTrue(lines[1 + i].startswith("impasto-batch: [%d/3] " % (i + 1)), lines)
+        self.assertEqual(lines[4], "impasto-batch: 3 stylised, 0 failed")
+        self.assertEqual(problems(r.stdout + r.stderr), [])
+
+    def test_a_missing_style_or_folder_is_said_once_before_any_photo(self):
+        r = self.batch(os.path.join(self.tmp, "no-such-painting.jpg"), self.out)
+        self.assertEqual(r.stderr.count("does not exist"), 1, r.stderr)
+        self.assertIn("cannot start", r.stdout)
+        self.assertNotIn("[1/3]", r.stdout)
+        self.assertEqual(os.listdir(self.out), [])
+        r = self.batch(self.style, os.path.join(self.tmp, "no-such-folder"))
+        self.assertEqual(r.stderr.count('no-such-folder" does not exist'), 1, r.stderr)
+        self.assertIn("cannot start", r.stdout)
+        self.assertNotIn("[1/3]", r.stdout)
+
+    def test_the_wrapper_exits_non_zero_when_a_file_failed(self):
+        env = dict(os.environ, GIMP2_DIRECTORY=self.profile)
+        env.setdefault("IMPASTO_MODEL_DIR", os.path.join(SHARED, "models"))
+        wrapper = os.path.join(SOURCE, "plugin", "gimp", "impasto-batch.sh")
+        args = [wrapper, self.inp + "/*.jpg", self.style, self.out, "2", "5", "64", "0"]
+        r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("impasto-batch: 3 stylised, 0 failed", r.stdout)
+        with open(os.path.join(self.inp, "photo9-broken.jpg"), "wb") as f:
+            f.write(b"\xff\xd8\xff\xe0 truncated")
+        r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("impasto-batch: 3 stylised, 1 failed", r.stdout)
+        r = subprocess.run([wrapper, self.inp + "/*.jpg", self.style, os.path.join(self.tmp, "nowhere")],
+                           env=env, capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+
     def test_folder_with_a_corrupt_file(self):
-        tmp = tempfile.mkdtemp(prefix="impasto-batch-")
-        try:
-            profile = make_profile(tmp)
-            inp, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
-            os.makedirs(inp)
-            os.makedirs(out)
-            photo = Image.open(os.path.join(SOURCE, "data", "sample", "rocket.jpg"))
-            for i, size in enumerate(((64, 48), (40, 60), (56, 56))):
-                photo.resize(size).save(os.path.join(inp, "photo%d.jpg" % i))
-            with open(os.path.join(inp, "photo1-broken.jpg"), "wb") as f:
-                f.write(b"\xff\xd8\xff\xe0 truncated")
-            style = os.path.join(SOURCE, "data", "sample", "mosaic-style.png")
-            r = run_gimp(profile, '(script-fu-impasto-batch "%s/*.jpg" "%s" "%s" 2 5 64 0)' % (inp, style, out))
+        inp, out, style, profile = self.inp, self.out, self.style, self.profile
+        with open(os.path.join(inp, "photo1-broken.jpg"), "wb") as f:
+            f.write(b"\xff\xd8\xff\xe0 truncated")
+        r = run_gimp(profile, '(script-fu-impasto-batch "%s/*.jpg" "%s" "%s" 2 5 64 0)' % (inp, style, out))
+        print(r.stdout, r.stderr)
+        self.assertEqual(sorted(os.listdir(out)), ["photo0-impasto.png", "photo1-impasto.png", "photo2-impasto.png"])
+        self.assertIn("impasto-batch: 4 file(s)", r.stdout)
+        self.assertIn("photo1-broken.jpg: FAILED", r.stdout)
+        self.assertIn("impasto-batch: 3 stylised, 1 failed", r.stdout)
+        self.assertEqual(Image.open(os.path.join(out, "photo1-impasto.png")).size, (40, 60))
+        if os.path.isdir(WAVE):
+            for f in os.listdir(out):
+                os.remove(os.path.join(out, f))
+            r = run_gimp(profile, '(script-fu-impasto-batch-model "%s/*.jpg" "%s" "%s" 1.0 1.0 0)' % (inp, WAVE, out))
             print(r.stdout, r.stderr)
-            self.assertEqual(sorted(os.listdir(out)), ["photo0-impasto.png", "photo1-impasto.png", "photo2-impasto.png"])
-            self.assertIn("impasto-batch: 4 file(s)", r.stdout)
-            self.assertIn("photo1-broken.jpg: FAILED", r.stdout)
             self.assertIn("impasto-batch: 3 stylised, 1 failed", r.stdout)
-            self.assertEqual(Image.open(os.path.join(out, "photo1-impasto.png")).size, (40, 60))
-            if os.path.isdir(WAVE):
-                for f in os.listdir(out):
-                    os.remove(os.path.join(out, f))
-                r = run_gimp(profile, '(script-fu-impasto-batch-model "%s/*.jpg" "%s" "%s" 1.0 1.0 0)' % (inp, WAVE, out))
-                print(r.stdout, r.stderr)
-                self.assertIn("impasto-batch: 3 stylised, 1 failed", r.stdout)
-                self.assertEqual(len(os.listdir(out)), 3)
-        finally:
-            shutil.rmtree(tmp)
+            self.assertEqual(len(os.listdir(out)), 3)
 
 
 if __name__ == "__main__":
