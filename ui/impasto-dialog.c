@@ -30,6 +30,7 @@ struct _ImpastoDialog
   GtkWidget       *files[N_STYLE_FILES];
   GtkWidget       *file_problems[N_STYLE_FILES]; /* why a chosen file cannot be used */
   GtkWidget       *not_ready;     /* why OK is insensitive */
+  GtkWidget       *alpha_why;     /* why Style amount is greyed */
   GtkObject       *file_weights[N_STYLE_FILES];
   GtkWidget       *quality;
   GtkObject       *iterations, *size;
@@ -378,6 +379,8 @@ model_selection_changed (GtkTreeSelection *selection, ImpastoDialog *d)
   if (gtk_tree_selection_get_selected (selection, &model, &iter))
     gtk_tree_model_get (model, &iter, MODEL_COL_NEEDS_STYLE, &needs_style, -1);
   gimp_scale_entry_set_sensitive (adjustment (d, "alpha"), needs_style);
+  /* GTK 2 shows no tooltip on a greyed control: say why in the dialog. */
+  say (d->alpha_why, needs_style ? NULL : _("Style amount is for models that take any style image (AdaIN); this style is fixed."));
   changed (d);
 }
 
@@ -456,13 +459,16 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   g_free (hint);
   g_free (dir);
 
-  table = new_table (3);
+  table = new_table (4);
   add_scale (d, table, 0, "strength", _("S_trength:"), 1.0, 0.0, 1.0, 0.01, 2, FALSE,
              _("Blend with the original: 0 keeps your picture, 1 is the full style"));
   add_scale (d, table, 1, "scale", _("_Detail size:"), 1.0, 0.05, 4.0, 0.05, 2, TRUE,
              _("The picture is scaled by this before stylising: below 1 gives larger brush strokes and runs faster"));
   add_scale (d, table, 2, "alpha", _("Style _amount:"), 1.0, 0.0, 1.0, 0.01, 2, FALSE,
              _("Only for models that take any style image (AdaIN): how far to move towards the style"));
+  d->alpha_why = problem_label ();
+  gtk_table_attach (GTK_TABLE (table), d->alpha_why, 1, 3, 3, 4, GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+  remember (d, "alpha-why", d->alpha_why);
   gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
 
   expander = gtk_expander_new_with_mnemonic (_("Ad_vanced"));
@@ -592,8 +598,14 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
 {
   gchar  **files = split_files (s->style_files);
   gchar  **weights = g_strsplit (s->style_weights, ",", -1);
-  gint     w = 0, i;
+  gint     w = 0, i, first = -1;
   gboolean layer = s->style_drawable > 0;
+
+  /* No style yet (a first run): the picker's first layer, another open
+   * image's, is what the user opened the painting for. */
+  if (!layer && !*s->style_files && s->method == IMPASTO_METHOD_GATYS &&
+      gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->layer_picker), &first) && first > 0)
+    layer = TRUE;
 
   d->updating = TRUE;
   d->opened_with = *s;
@@ -603,7 +615,7 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->use_layer), layer);
   gtk_widget_set_sensitive (d->layer_picker, layer);
   gimp_scale_entry_set_sensitive (d->layer_weight, layer);
-  if (layer)
+  if (s->style_drawable > 0)
     gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->layer_picker), s->style_drawable);
   /* Weights: one per style, the layer's first. */
   gtk_adjustment_set_value (GTK_ADJUSTMENT (d->layer_weight),

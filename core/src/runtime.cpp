@@ -16,8 +16,8 @@ void use_threads(int requested) {
   // LibTorch runs its own loops on OpenMP threads, which spin a while after
   // each parallel region; OpenBLAS's pthread pool then fights them for the
   // same cores whenever a matrix product (Gram matrices, L-BFGS) follows.
-  // One BLAS thread made the optimisation 1.6x faster end to end and the
-  // Draft preview 2.4x (docs/benchmarks.md); convolutions go through oneDNN
+  // One BLAS thread is much faster end to end (docs/benchmarks.md has the
+  // figures); convolutions go through oneDNN
   // on the OpenMP threads and are unaffected. Looked up at run time: the
   // BLAS is whatever LibTorch was linked with, maybe not OpenBLAS.
   using SetThreads = void (*)(int);

@@ -304,8 +304,7 @@ std::shared_ptr<WinogradKernel> make_winograd_kernel(const torch::Tensor& weight
       (bias.defined() && bias.requires_grad()))
     return {};
   // Below 16 channels on either side the transforms and layout changes
-  // cost more than the multiplications saved (Tiny Darknet's first layer,
-  // 3 -> 16, ran 3x slower forward).
+  // cost more than the multiplications saved (docs/benchmarks.md).
   if (weight.size(0) < 16 || weight.size(1) < 16) return {};
   auto kernel = std::make_shared<WinogradKernel>(weight, bias);
   if (!kernel->takes({1, weight.size(1), 64, 64})) return {};  // no such kernel on this CPU

@@ -1,8 +1,8 @@
 // 3x3, stride-1, padding-1 convolutions through oneDNN's Winograd
 // F(4x4, 3x3) kernel (internal to core). ATen always asks oneDNN for its
 // direct kernel; on AVX-512 CPUs the Winograd one computes the same
-// convolution 2.2-2.8x faster, forward and backward-data alike, within
-// about 1e-5 relative (docs/benchmarks.md). Where oneDNN has no Winograd
+// convolution several times faster, forward and backward-data alike,
+// within about 1e-5 relative (figures in docs/benchmarks.md). Where oneDNN has no Winograd
 // kernel for the CPU or the shape, or it would need more than 512 MiB of
 // scratch, the layer runs ATen's convolution; IMPASTO_WINOGRAD=off makes
 // every layer do so.

@@ -367,10 +367,62 @@ stylise (gint32 image, gint32 drawable, const ImpastoSettings *s, const gchar *s
 
 /* ---- the dialog (INTERACTIVE only: no GTK on the other paths) ------------- */
 
+/* The layer being stylised, for the style layer picker (one dialog per
+ * plug-in process). */
+static gint32 dialog_drawable = -1;
+
+static void
+add_style_layers (GtkWidget *combo, gint32 image, gboolean own_image)
+{
+  gchar  *file   = gimp_image_get_filename (image);
+  gchar  *title  = file ? g_path_get_basename (file) : gimp_image_get_name (image);
+  gint    n      = 0, i;
+  gint32 *layers = gimp_image_get_layers (image, &n);
+
+  for (i = 0; i < n; i++)
+    {
+      GimpParasite *parasite;
+      gchar        *name, *label;
+
+      if (layers[i] == dialog_drawable || gimp_item_is_group (layers[i]))
+        continue;
+      /* Impasto's own results are no paintings. */
+      parasite = gimp_item_get_parasite (layers[i], IMPASTO_PARASITE_NAME);
+      if (parasite)
+        {
+          gimp_parasite_free (parasite);
+          continue;
+        }
+      name  = gimp_item_get_name (layers[i]);
+      label = own_image ? g_strdup_printf (_("%s (this image)"), name) : g_strdup_printf ("%s: %s", title, name);
+      gimp_int_combo_box_append (GIMP_INT_COMBO_BOX (combo), GIMP_INT_STORE_VALUE, layers[i],
+                                 GIMP_INT_STORE_LABEL, label, -1);
+      g_free (label);
+      g_free (name);
+    }
+  g_free (layers);
+  g_free (title);
+  g_free (file);
+}
+
+/* Layers a style can come from, named "painting.jpg: Background": other
+ * images' first (the painting the user opened), then the other layers of
+ * this image; the layer itself and Impasto's results are left out. */
 static GtkWidget *
 new_layer_picker (gpointer data)
 {
-  return gimp_drawable_combo_box_new (NULL, NULL);
+  GtkWidget *combo = g_object_new (GIMP_TYPE_INT_COMBO_BOX, NULL);
+  gint32     own   = gimp_item_get_image (dialog_drawable);
+  gint       n     = 0, i;
+  gint32    *images = gimp_image_list (&n);
+
+  for (i = 0; i < n; i++)
+    if (images[i] != own)
+      add_style_layers (combo, images[i], FALSE);
+  add_style_layers (combo, own, TRUE);
+  g_free (images);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (combo), 0);
+  return combo;
 }
 
 static GtkWidget *
@@ -399,6 +451,7 @@ dialog (gint32 drawable, ImpastoSettings *s)
   gboolean           ok;
 
   gimp_ui_init ("impasto", FALSE);
+  dialog_drawable = drawable;
   preview = impasto_preview_new (drawable);
   host.new_layer_picker = new_layer_picker;
   host.new_preview      = new_preview;

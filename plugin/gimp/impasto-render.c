@@ -3,6 +3,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "impasto-models.h"
 #include "impasto-render.h"
 #include "impasto-core-loader.h"
 
@@ -228,6 +229,25 @@ store_settings (gint32 layer, const ImpastoSettings *s, const ImpastoLinks *link
   return ok;
 }
 
+/* An installed model by the name its card gives ("The Great Wave
+ * (Hokusai)"), not its folder name; a model given by path by its file. */
+static gchar *
+model_label (const gchar *model)
+{
+  GList *models = impasto_list_models (), *l;
+  gchar *label  = NULL;
+
+  for (l = models; l && !label; l = l->next)
+    {
+      const ImpastoModelInfo *m = l->data;
+
+      if (!g_strcmp0 (m->name, model) || !g_strcmp0 (m->path, model))
+        label = g_strdup (m->display_name);
+    }
+  impasto_model_list_free (models);
+  return label ? label : g_path_get_basename (model);
+}
+
 static gchar *
 style_label (const ImpastoSettings *s)
 {
@@ -236,7 +256,7 @@ style_label (const ImpastoSettings *s)
   gchar  *label;
 
   if (s->method == IMPASTO_METHOD_MODEL)
-    label = g_path_get_basename (s->model);
+    label = model_label (s->model);
   else if (n > 1)
     label = g_strdup_printf (_("%d styles"), n);
   else if (s->style_drawable > 0)

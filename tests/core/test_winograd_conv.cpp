@@ -90,11 +90,5 @@ TEST(WinogradChain, MatchesTheLayersOneByOneAndSharesNormStatistics) {
   EXPECT_LT((winograd_from_blocked(k1, yb) - plain).abs().max().item<double>(), 1e-4);
 }
 
-TEST(WinogradConv, ReportsWhetherThisCpuHasTheKernel) {
-  // Informational: the speed-up needs AVX-512; the results above hold either way.
-  std::cout << "oneDNN Winograd kernel on this CPU: " << (WinogradConv2dImpl::supported() ? "yes" : "no (ATen is used)") << "\n";
-  SUCCEED();
-}
-
 }  // namespace
 }  // namespace impasto

@@ -209,7 +209,7 @@ class UndoInTheUserInterface(unittest.TestCase):
         after = self.layers()
         self.assertEqual(len(after.split()), 2, after)
         name = self.sf("(car (gimp-item-get-name %s))" % outcome["reply"])
-        self.assertIn("Impasto: starry-night", name)
+        self.assertIn("Impasto: The Starry Night (van Gogh)", name)  # the style's name, not its id
         # Re-edit: the dialog on the Impasto layer opens with its stored
         # settings, and OK re-renders that layer in its place.
         self.sf("(begin (set! src %s) (gimp-image-set-active-layer img src))" % outcome["reply"])

@@ -16,9 +16,12 @@ namespace impasto::test {
 constexpr int kPaintingLayer = 7;
 constexpr int kPhotoLayer = 9;
 
+// Like the plug-in's: another image's layer first, and it is selected.
 inline GtkWidget* fake_layer_picker(gpointer) {
-  return gimp_int_combo_box_new("Painting (starry-night.xcf)", kPaintingLayer, "Background (photo.jpg)", kPhotoLayer,
-                                nullptr);
+  GtkWidget* combo = gimp_int_combo_box_new("starry-night.xcf: Painting", kPaintingLayer,
+                                            "Background (this image)", kPhotoLayer, nullptr);
+  gtk_combo_box_set_active(GTK_COMBO_BOX(combo), 0);
+  return combo;
 }
 
 inline GtkWidget* fake_preview(gpointer data) {

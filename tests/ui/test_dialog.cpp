@@ -151,6 +151,10 @@ TEST_F(Dialog, StyleAmountOnlyForModelsThatTakeAStyle) {
   GtkWidget* alpha_scale = GTK_WIDGET(g_object_get_data(impasto_dialog_lookup(dialog_, "alpha"), "scale"));
   ASSERT_NE(alpha_scale, nullptr);
   EXPECT_FALSE(gtk_widget_is_sensitive(alpha_scale)) << "an ml5 style takes no style image";
+  // A greyed control shows no tooltip in GTK 2: the dialog says why.
+  GtkWidget* why = GTK_WIDGET(impasto_dialog_lookup(dialog_, "alpha-why"));
+  EXPECT_TRUE(gtk_widget_get_visible(why));
+  EXPECT_NE(std::string(gtk_label_get_text(GTK_LABEL(why))).find("AdaIN"), std::string::npos);
 }
 
 TEST_F(Dialog, QualityPresetsSetTheRawNumbersAndBack) {
@@ -281,6 +285,9 @@ TEST_F(Dialog, OkWaitsForAUsableStyleAndSaysWhy) {
   s.style_drawable = -1;
   s.style_files[0] = '\0';
   open(s);
+  // The first run ticks the painting layer (FirstRunTakesTheStyleFromThePaintingLayer): untick it.
+  gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "use-style-layer")), FALSE);
+  process_events();
   GtkWidget* why = GTK_WIDGET(impasto_dialog_lookup(dialog_, "not-ready"));
   GtkWidget* problem = GTK_WIDGET(impasto_dialog_lookup(dialog_, "style-file-1-problem"));
   GtkFileChooser* chooser = GTK_FILE_CHOOSER(impasto_dialog_lookup(dialog_, "style-file-1"));
@@ -318,4 +325,14 @@ TEST_F(Dialog, OkWaitsForAPretrainedStyle) {
   gtk_tree_selection_select_iter(selection, &iter);
   process_events();
   EXPECT_TRUE(impasto_dialog_is_ready(dialog_));
+}
+
+TEST_F(Dialog, FirstRunTakesTheStyleFromThePaintingLayer) {
+  ImpastoSettings s, out;
+  impasto_settings_init(&s);  // no style chosen yet
+  open(s);
+  EXPECT_TRUE(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "use-style-layer"))));
+  EXPECT_TRUE(impasto_dialog_is_ready(dialog_));
+  impasto_dialog_get_settings(dialog_, &out);
+  EXPECT_EQ(out.style_drawable, kPaintingLayer);
 }
