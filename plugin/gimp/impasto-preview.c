@@ -10,10 +10,14 @@
 #include "impasto-render.h"
 
 #define STYLE_SIZE        512   /* longest side of a style layer for the preview */
+#define PREVIEW_SIZE      400   /* the preview's longer side at the dialog's default size */
 
 struct _ImpastoPreview
 {
-  GtkWidget            *box, *zoom, *bar;
+  GtkWidget            *box, *zoom, *bar, *original;
+  gint32                drawable;
+  guchar               *shown;         /* the last result, to show again after "Original" */
+  gint                  shown_stride;
   gint                  bpp;           /* of the drawable, as the zoom preview shows it */
   gboolean              ready;         /* settings arrived: renders may start */
   ImpastoPreviewWorker *worker;
@@ -101,6 +105,35 @@ render (const ImpastoSettings *settings, gpointer inputs, gint *cancel, GError *
   return impasto_render_buffers (in->content, in->style, settings, cancel, on_render_progress, data, error);
 }
 
+/* Large by default and growing with the dialog: the zoom preview shows as
+ * much of the layer as its allocation holds. After GimpZoomPreview's own
+ * style-set, which asks for GIMP's small default preview size. */
+static void
+size_preview (GtkWidget *zoom, GtkStyle *previous, ImpastoPreview *p)
+{
+  gint    w = gimp_drawable_width (p->drawable), h = gimp_drawable_height (p->drawable);
+  gdouble f = MIN (1.0, (gdouble) PREVIEW_SIZE / MAX (w, h));
+
+  gtk_widget_set_size_request (GIMP_PREVIEW (zoom)->area, MAX (PREVIEW_SIZE / 2, (gint) (w * f)),
+                               MAX (PREVIEW_SIZE / 2, (gint) (h * f)));
+}
+
+/* Draws the last result, or the original while "Original" is pressed. */
+static void
+show (ImpastoPreview *p)
+{
+  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (p->original)) || !p->shown)
+    gimp_preview_draw (GIMP_PREVIEW (p->zoom));
+  else
+    gimp_preview_draw_buffer (GIMP_PREVIEW (p->zoom), p->shown, p->shown_stride);
+}
+
+static void
+original_toggled (GtkToggleButton *button, ImpastoPreview *p)
+{
+  show (p);
+}
+
 /* Main loop. */
 static void
 done (gpointer result, const GError *error, gpointer data)
@@ -114,8 +147,10 @@ done (gpointer result, const GError *error, gpointer data)
       guchar              *pixels = g_new (guchar, (gsize) r->width * r->height * p->bpp);
 
       gegl_buffer_get (buffer, r, 1.0, format_for_bpp (p->bpp), pixels, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-      gimp_preview_draw_buffer (GIMP_PREVIEW (p->zoom), pixels, r->width * p->bpp);
-      g_free (pixels);
+      g_free (p->shown);
+      p->shown        = pixels;
+      p->shown_stride = r->width * p->bpp;
+      show (p);
       gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (p->bar), 1.0);
       gtk_progress_bar_set_text (GTK_PROGRESS_BAR (p->bar),
                                  p->last.method == IMPASTO_METHOD_GATYS ? _("Preview (Draft quality)") : _("Preview"));
@@ -167,6 +202,7 @@ invalidated (GimpPreview *preview, ImpastoPreview *p)
 
   if (!p->ready)
     return;
+  g_clear_pointer (&p->shown, g_free);  /* another region, zoom or setting */
   if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_files[0])
     {
       impasto_preview_worker_cancel (p->worker);
@@ -231,6 +267,7 @@ ImpastoPreview *
 impasto_preview_new (gint32 drawable)
 {
   ImpastoPreview *p = g_new0 (ImpastoPreview, 1);
+  GtkWidget      *hbox;
 
   p->bpp = gimp_drawable_bpp (drawable);
   p->box = gtk_vbox_new (FALSE, 6);
@@ -238,10 +275,18 @@ impasto_preview_new (gint32 drawable)
   gimp_help_set_help_data (GIMP_PREVIEW (p->zoom)->toggle,
                            _("Show the result while you change settings; zoom in to see it at full size. "
                              "The optimisation previews at Draft quality"), NULL);
-  gtk_box_pack_start (GTK_BOX (p->box), p->zoom, FALSE, FALSE, 0);
+  p->drawable = drawable;
+  g_signal_connect_after (p->zoom, "style-set", G_CALLBACK (size_preview), p);
+  gtk_box_pack_start (GTK_BOX (p->box), p->zoom, TRUE, TRUE, 0);
+  hbox = gtk_hbox_new (FALSE, 6);
   p->bar = gtk_progress_bar_new ();
   gtk_progress_bar_set_ellipsize (GTK_PROGRESS_BAR (p->bar), PANGO_ELLIPSIZE_END);
-  gtk_box_pack_start (GTK_BOX (p->box), p->bar, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (hbox), p->bar, TRUE, TRUE, 0);
+  p->original = gtk_toggle_button_new_with_mnemonic (_("Ori_ginal"));
+  gimp_help_set_help_data (p->original, _("Press to compare: shows your picture as it is, without the style"), NULL);
+  g_signal_connect (p->original, "toggled", G_CALLBACK (original_toggled), p);
+  gtk_box_pack_start (GTK_BOX (hbox), p->original, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (p->box), hbox, FALSE, FALSE, 0);
   g_signal_connect (p->zoom, "invalidated", G_CALLBACK (invalidated), p);
   g_signal_connect (p->zoom, "notify::update", G_CALLBACK (update_toggled), p);
   gtk_widget_show_all (p->box);
@@ -262,5 +307,6 @@ impasto_preview_free (ImpastoPreview *p)
   if (p->timer)
     g_source_remove (p->timer);
   g_clear_object (&p->style);
+  g_free (p->shown);
   g_free (p);
 }
