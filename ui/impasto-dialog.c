@@ -27,10 +27,12 @@ struct _ImpastoDialog
   GtkWidget       *method_gatys, *method_model;
   GtkWidget       *use_layer, *layer_picker;
   GtkObject       *layer_weight;
+  GtkWidget       *layer_weight_spin;
   GtkWidget       *files[N_STYLE_FILES];
   GtkWidget       *file_problems[N_STYLE_FILES]; /* why a chosen file cannot be used */
   GtkWidget       *not_ready;     /* why OK is insensitive */
   GtkWidget       *alpha_why;     /* why Style amount is greyed */
+  guint            shrink_source; /* shrink_to_fit, pending */
   GtkObject       *file_weights[N_STYLE_FILES];
   GtkWidget       *quality;
   GtkObject       *iterations, *size;
@@ -209,6 +211,32 @@ say (GtkWidget *label, const gchar *text)
   gtk_widget_set_visible (label, text != NULL);
 }
 
+/* Closing Advanced gives its height back (GTK 2 windows do not shrink by
+ * themselves); the width the user chose stays. */
+static gboolean
+shrink_to_fit (gpointer data)
+{
+  ImpastoDialog  *d = data;
+  GtkRequisition  wanted;
+  gint            width, height;
+
+  d->shrink_source = 0;
+  gtk_widget_size_request (d->window, &wanted);
+  gtk_window_get_size (GTK_WINDOW (d->window), &width, &height);
+  if (height > wanted.height)
+    gtk_window_resize (GTK_WINDOW (d->window), width, wanted.height);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+advanced_toggled (GtkExpander *expander, GParamSpec *pspec, ImpastoDialog *d)
+{
+  /* GTK 2's expander hides its contents only at the end of its arrow
+   * animation: shrink a little later. */
+  if (!gtk_expander_get_expanded (expander) && !d->shrink_source)
+    d->shrink_source = g_timeout_add (300, shrink_to_fit, d);
+}
+
 /* ---- method switching ----------------------------------------------------- */
 
 static void
@@ -258,16 +286,35 @@ use_layer_toggled (GtkToggleButton *button, ImpastoDialog *d)
   gboolean on = gtk_toggle_button_get_active (button);
 
   gtk_widget_set_sensitive (d->layer_picker, on);
-  gimp_scale_entry_set_sensitive (d->layer_weight, on);
+  gtk_widget_set_sensitive (d->layer_weight_spin, on);
   changed (d);
+}
+
+/* A blend weight as a spin button at the end of its style's row: one row a
+ * style keeps the dialog within a 768-pixel screen with Advanced open. */
+static GtkObject *
+blend_weight (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key, const gchar *tooltip,
+              GtkWidget **spin)
+{
+  GtkObject *adj = gtk_adjustment_new (1.0, 0.0, 10.0, 0.1, 1.0, 0.0);
+
+  *spin = gtk_spin_button_new (GTK_ADJUSTMENT (adj), 0.1, 2);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (*spin), TRUE);
+  gimp_help_set_help_data (*spin, tooltip, NULL);
+  gtk_table_attach (GTK_TABLE (table), *spin, 3, 4, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
+  g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_changed), d);
+  remember (d, key, adj);
+  return adj;
 }
 
 static GtkWidget *
 style_frame (ImpastoDialog *d, const ImpastoDialogHost *host)
 {
-  GtkWidget *table = new_table (2 + 3 * N_STYLE_FILES);
+  GtkWidget *table = gtk_table_new (1 + 2 * N_STYLE_FILES, 4, FALSE);
   gint       row = 0, i;
 
+  gtk_table_set_col_spacings (GTK_TABLE (table), 6);
+  gtk_table_set_row_spacings (GTK_TABLE (table), 4);
   d->use_layer = gtk_check_button_new_with_mnemonic (_("Style _layer:"));
   gimp_help_set_help_data (d->use_layer, _("Take the style from a layer of any open image, such as a painting"), NULL);
   gtk_table_attach (GTK_TABLE (table), d->use_layer, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
@@ -277,16 +324,15 @@ style_frame (ImpastoDialog *d, const ImpastoDialogHost *host)
   g_signal_connect (d->use_layer, "toggled", G_CALLBACK (use_layer_toggled), d);
   remember (d, "use-style-layer", d->use_layer);
   remember (d, "style-drawable", d->layer_picker);
+  d->layer_weight = blend_weight (d, table, row, "layer-blend", _("Blend weight: how much of the mix of styles comes from the layer"),
+                                  &d->layer_weight_spin);
   row++;
-  d->layer_weight = add_scale (d, table, row++, "layer-blend", _("Layer _blend:"), 1.0, 0.0, 10.0, 0.1, 2, FALSE,
-                               _("How much of the mix of styles comes from the layer"));
 
   for (i = 0; i < N_STYLE_FILES; i++)
     {
       static const gchar *keys[N_STYLE_FILES][2] = { { "style-file-1", "file-blend-1" }, { "style-file-2", "file-blend-2" } };
-      GtkWidget *label;
-
-      GtkFileFilter *filter = gtk_file_filter_new ();
+      GtkFileFilter      *filter = gtk_file_filter_new ();
+      GtkWidget          *spin;
 
       d->files[i] = gtk_file_chooser_button_new (i == 0 ? _("Choose a style image") : _("Choose a second style image"),
                                                  GTK_FILE_CHOOSER_ACTION_OPEN);
@@ -294,18 +340,18 @@ style_frame (ImpastoDialog *d, const ImpastoDialogHost *host)
       gtk_file_filter_set_name (filter, _("Images"));
       gtk_file_filter_add_pixbuf_formats (filter);
       gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (d->files[i]), filter);
-      label = gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, i == 0 ? _("Style _file:") : _("_Second style file:"),
-                                         0.0, 0.5, d->files[i], 2, FALSE);
-      (void) label;
-      d->file_problems[i] = problem_label ();
-      gtk_table_attach (GTK_TABLE (table), d->file_problems[i], 1, 3, row, row + 1, GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
-      row++;
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row, i == 0 ? _("Style _file:") : _("_Second style file:"),
+                                 0.0, 0.5, d->files[i], 2, FALSE);
       gimp_help_set_help_data (d->files[i], _("Or take the style from an image file; several styles are mixed by their blend weights"), NULL);
       g_signal_connect_swapped (d->files[i], "selection-changed", G_CALLBACK (changed), d);
       remember (d, keys[i][0], d->files[i]);
+      d->file_weights[i] = blend_weight (d, table, row, keys[i][1],
+                                         _("Blend weight: how much of the mix of styles comes from this file"), &spin);
+      row++;
+      d->file_problems[i] = problem_label ();
+      gtk_table_attach (GTK_TABLE (table), d->file_problems[i], 1, 4, row, row + 1, GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
       remember (d, i == 0 ? "style-file-1-problem" : "style-file-2-problem", d->file_problems[i]);
-      d->file_weights[i] = add_scale (d, table, row++, keys[i][1], i == 0 ? _("File bl_end:") : _("Second file ble_nd:"),
-                                      1.0, 0.0, 10.0, 0.1, 2, FALSE, _("How much of the mix of styles comes from this file"));
+      row++;
     }
   return framed (_("Style"), table);
 }
@@ -363,6 +409,7 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
   gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
   remember (d, "advanced-gatys", expander);
+  g_signal_connect (expander, "notify::expanded", G_CALLBACK (advanced_toggled), d);
   return vbox;
 }
 
@@ -478,6 +525,7 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
   gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
   remember (d, "advanced-model", expander);
+  g_signal_connect (expander, "notify::expanded", G_CALLBACK (advanced_toggled), d);
   return vbox;
 }
 
@@ -614,7 +662,7 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
 
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->use_layer), layer);
   gtk_widget_set_sensitive (d->layer_picker, layer);
-  gimp_scale_entry_set_sensitive (d->layer_weight, layer);
+  gtk_widget_set_sensitive (d->layer_weight_spin, layer);
   if (s->style_drawable > 0)
     gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->layer_picker), s->style_drawable);
   /* Weights: one per style, the layer's first. */
@@ -847,6 +895,8 @@ impasto_dialog_run (ImpastoDialog *d, ImpastoSettings *settings)
 void
 impasto_dialog_destroy (ImpastoDialog *d)
 {
+  if (d->shrink_source)
+    g_source_remove (d->shrink_source);
   gtk_widget_destroy (d->window);
   g_hash_table_unref (d->keys);
   g_object_unref (d->model_store);

@@ -336,3 +336,21 @@ TEST_F(Dialog, FirstRunTakesTheStyleFromThePaintingLayer) {
   impasto_dialog_get_settings(dialog_, &out);
   EXPECT_EQ(out.style_drawable, kPaintingLayer);
 }
+
+TEST_F(Dialog, FitsA768PixelScreenAndShrinksBackWhenAdvancedCloses) {
+  open(gatys_settings());
+  GtkWindow* window = GTK_WINDOW(impasto_dialog_get_window(dialog_));
+  GtkExpander* advanced = GTK_EXPANDER(impasto_dialog_lookup(dialog_, "advanced-gatys"));
+  int w, closed, opened, again;
+  gtk_window_get_size(window, &w, &closed);
+  gtk_expander_set_expanded(advanced, TRUE);
+  for (int i = 0; i < 100; ++i) process_events(), g_usleep(10000);
+  gtk_window_get_size(window, &w, &opened);
+  EXPECT_GT(opened, closed);
+  // The fake preview is 300 px; GIMP's is 400, beside the controls, not above.
+  EXPECT_LE(opened, 768 - 60) << "window title and a panel must fit too";
+  gtk_expander_set_expanded(advanced, FALSE);
+  for (int i = 0; i < 100; ++i) process_events(), g_usleep(10000);
+  gtk_window_get_size(window, &w, &again);
+  EXPECT_EQ(again, closed) << "closing Advanced left a gap";
+}
