@@ -237,6 +237,28 @@ advanced_toggled (GtkExpander *expander, GParamSpec *pspec, ImpastoDialog *d)
     d->shrink_source = g_timeout_add (300, shrink_to_fit, d);
 }
 
+/* Threads, under each method's Advanced: two sliders on one setting. */
+static void
+threads_follow (GtkAdjustment *changed_one, GtkAdjustment *other)
+{
+  if (gtk_adjustment_get_value (other) != gtk_adjustment_get_value (changed_one))
+    gtk_adjustment_set_value (other, gtk_adjustment_get_value (changed_one));
+}
+
+static void
+add_threads (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key)
+{
+  GtkObject *adj = add_scale (d, table, row, key, _("T_hreads:"), 0, 0, 64, 1, 0, FALSE,
+                              _("Processor threads to use; 0 uses every core"));
+  GtkObject *first = g_hash_table_lookup (d->keys, "threads");
+
+  if (first && first != adj)
+    {
+      g_signal_connect (adj, "value-changed", G_CALLBACK (threads_follow), first);
+      g_signal_connect (first, "value-changed", G_CALLBACK (threads_follow), adj);
+    }
+}
+
 /* ---- method switching ----------------------------------------------------- */
 
 static void
@@ -383,7 +405,7 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   gtk_box_pack_start (GTK_BOX (vbox), framed (_("Weights"), table), FALSE, FALSE, 0);
 
   expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
-  advanced = new_table (6);
+  advanced = new_table (7);
   d->iterations = add_scale (d, advanced, 0, "iterations", _("_Iterations:"), 150, 1, 2000, 1, 0, TRUE,
                              _("Optimisation steps; more refine the result and take longer"));
   d->size = add_scale (d, advanced, 1, "size", _("Processing si_ze:"), 384, 64, 2048, 16, 0, TRUE,
@@ -406,6 +428,7 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
                            _("The same seed and settings give the same picture; New Seed tries another"), NULL);
   g_signal_connect (GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box), "value-changed", G_CALLBACK (adjustment_changed), d);
   remember (d, "seed", GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box));
+  add_threads (d, advanced, 6, "threads");
   gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
   gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
   remember (d, "advanced-gatys", expander);
@@ -519,7 +542,8 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
 
   expander = gtk_expander_new_with_mnemonic (_("Ad_vanced"));
-  advanced = new_table (1);
+  advanced = new_table (2);
+  add_threads (d, advanced, 1, "threads-model");
   add_scale (d, advanced, 0, "tile-size", _("T_ile size:"), 0, 0, 4096, 64, 0, FALSE,
              _("Pixels per tile side; 0 chooses from the free memory. Smaller tiles use less memory"));
   gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
@@ -568,14 +592,12 @@ select_model (ImpastoDialog *d, const gchar *name)
 static GtkWidget *
 shared_table (ImpastoDialog *d)
 {
-  GtkWidget *table = new_table (2);
+  GtkWidget *table = new_table (1);
 
   add_combo (d, table, 0, "preserve-colors", _("C_olours:"),
              _("Keep the painting's colours, or keep your picture's colours and take only the brushwork"),
              gimp_int_combo_box_new (_("From the style"), 0, _("Keep the original colours"), 1,
                                      _("Match the original's colour balance"), 2, NULL));
-  add_scale (d, table, 1, "threads", _("T_hreads:"), 0, 0, 64, 1, 0, FALSE,
-             _("Processor threads to use; 0 uses every core"));
   return table;
 }
 

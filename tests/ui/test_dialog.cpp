@@ -354,3 +354,13 @@ TEST_F(Dialog, FitsA768PixelScreenAndShrinksBackWhenAdvancedCloses) {
   gtk_window_get_size(window, &w, &again);
   EXPECT_EQ(again, closed) << "closing Advanced left a gap";
 }
+
+TEST_F(Dialog, ThreadsSitUnderEachMethodsAdvancedAndAgree) {
+  ImpastoSettings s = model_settings(), out;  // threads = 2
+  open(s);
+  EXPECT_DOUBLE_EQ(gtk_adjustment_get_value(adj("threads-model")), 2.0);
+  gtk_adjustment_set_value(adj("threads-model"), 5.0);
+  EXPECT_DOUBLE_EQ(gtk_adjustment_get_value(adj("threads")), 5.0);
+  impasto_dialog_get_settings(dialog_, &out);
+  EXPECT_EQ(out.threads, 5);
+}
