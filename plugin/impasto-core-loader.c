@@ -52,6 +52,7 @@ impasto_core_get (GError **error)
                resolve (module, "impasto_feedforward_run", (gpointer *) &core.feedforward_run, error) &&
                resolve (module, "impasto_feedforward_memory", (gpointer *) &core.feedforward_memory, error) &&
                resolve (module, "impasto_gatys_memory", (gpointer *) &core.gatys_memory, error) &&
+               resolve (module, "impasto_gatys_seconds", (gpointer *) &core.gatys_seconds, error) &&
                resolve (module, "impasto_available_memory", (gpointer *) &core.available_memory, error) &&
                resolve (module, "impasto_free", (gpointer *) &core.free, error))
         {

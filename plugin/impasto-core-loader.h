@@ -29,6 +29,7 @@ typedef struct
   double (*gatys_memory)    (const ImpastoGatysParams *params, int width, int height,
                              const ImpastoStyleImage *styles, int n_styles, int has_mask);
   double (*available_memory) (void);
+  double (*gatys_seconds)   (const ImpastoGatysParams *params, int width, int height);
   void (*free)              (void *pointer);
 } ImpastoCore;
 

@@ -78,9 +78,18 @@ property_int (iterations, _("Iterations"), 150)
   ui_range    (10, 1000)
 
 property_int (size, _("Processing size"), 384)
-  description (_("Longest side, in pixels, at which the style is computed; the result is resampled to the image size"))
+  description (_("Longest side, in pixels, at which the look is decided; larger images are then refined up to their own pixels (Full resolution) or enlarged"))
   value_range (16, 8192)
   ui_range    (64, 2048)
+
+property_boolean (full_resolution, _("Full resolution"), TRUE)
+  /* xgettext:no-c-format */
+  description (_("Refine the result up to the image's own pixels; off: compute at the processing size and enlarge (much faster, blurred at 100% zoom)"))
+
+property_int (refine_iterations, _("Refinement steps"), 20)
+  description (_("Optimisation steps at the first size above the processing size; each larger size takes fewer"))
+  value_range (1, 1000)
+  ui_range    (2, 100)
 
 property_enum (preserve_colors, _("Colours"), ImpastoGatysColors, impasto_gatys_colors, IMPASTO_GATYS_COLORS_NONE)
   description (_("Keep the original's colours and transfer only brush work and texture"))
@@ -167,8 +176,23 @@ fill_params (GeglProperties *o, ImpastoGatysParams *p)
   p->size            = o->size;
   p->multiscale      = o->multiscale;
   p->preserve_colors = o->preserve_colors;
+  p->full_resolution = o->full_resolution;
+  p->refine_iterations = o->refine_iterations;
   p->seed            = (unsigned long long) o->seed;
   p->threads         = o->threads;
+}
+
+/* Longest side at which the core can use a style image for this job: the
+ * processing size times the detail size, and when refining up to the
+ * image's own pixels, no more pixels than the image has. */
+static gint
+style_side (GeglProperties *o, const GeglRectangle *rect)
+{
+  gdouble side = ceil (o->size * o->style_scale);
+
+  if (o->full_resolution)
+    side = MAX (side, MAX (rect->width, rect->height));
+  return (gint) side;
 }
 
 static gboolean
@@ -190,9 +214,7 @@ stylize (GeglOperation       *operation,
   core = impasto_core_get (error);
   if (!core)
     return FALSE;
-  /* The core sees a style at most at the processing size x detail size. */
-  styles = impasto_style_set_new (aux, o->style_path, o->style_weights,
-                                  (gint) ceil (o->size * o->style_scale), error);
+  styles = impasto_style_set_new (aux, o->style_path, o->style_weights, style_side (o, rect), error);
   if (!styles)
     return FALSE;
 
@@ -218,7 +240,7 @@ memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *au
   GeglProperties     *o = GEGL_PROPERTIES (operation);
   ImpastoGatysParams  params;
   ImpastoStyleImage   style = { NULL, 0, 0, 1.0 };
-  gdouble             side  = ceil (o->size * o->style_scale);
+  gdouble             side  = style_side (o, rect);
 
   core->gatys_params_init (&params);
   fill_params (o, &params);

@@ -31,6 +31,48 @@ get_cached_region (GeglOperation *operation, const GeglRectangle *roi)
   return pad_box (operation, "input");
 }
 
+static gboolean
+in_gegl_program (void)
+{
+  return g_strcmp0 (g_get_prgname (), "gegl") == 0;
+}
+
+/* The gegl program's node keeps no cache (prepare): the last result,
+ * kept on the operation for the chunks gegl:save asks for after the first.
+ * Plain memory, so GEGL's leak check at exit has nothing to report. */
+typedef struct
+{
+  GeglRectangle rect;
+  gfloat       *rgba;
+} KeptResult;
+
+#define KEPT_RESULT_KEY "impasto-kept-result"
+
+static void
+kept_result_free (gpointer data)
+{
+  KeptResult *kept = data;
+
+  g_free (kept->rgba);
+  g_free (kept);
+}
+
+/* GEGL's tile cache (512 MB by default) is smaller than a 24 MP picture's
+ * float input and output; the gegl program then swaps them to disk and
+ * GEGL 0.4.42 ends with "tile-backend-swap" warnings. Inside that
+ * one-shot program, let the cache hold them. */
+static void
+make_room_in_tile_cache (GeglOperation *operation)
+{
+  GeglRectangle rect   = pad_box (operation, "input");
+  guint64       needed = (guint64) rect.width * rect.height * 4 * sizeof (gfloat) * 3;
+  guint64       cache  = 0;
+
+  g_object_get (gegl_config (), "tile-cache-size", &cache, NULL);
+  if (cache < needed)
+    g_object_set (gegl_config (), "tile-cache-size", needed, NULL);
+}
+
 static void
 prepare (GeglOperation *operation)
 {
@@ -44,16 +86,17 @@ prepare (GeglOperation *operation)
    * given after "--" on an image file, so a whole-image op's node cache
    * outlives gegl_exit: "GeglBuffers leaked" (GEGL's whole-image ops
    * print it too; docs/gegl-cli-leak.md). There every output goes through
-   * gegl:save, which asks for the whole image in one request, so the
-   * result needs no cache and the op still runs once. Every other host
-   * keeps the cache, which spares a re-run per requested tile. */
-  if (operation->node && g_strcmp0 (g_get_prgname (), "gegl") == 0)
+   * gegl:save, which asks for large images in chunks; the op keeps its
+   * result as plain memory for the later chunks (impasto_op_process), so
+   * it still runs once. Every other host keeps the node's cache. */
+  if (operation->node && in_gegl_program ())
     {
       GeglCachePolicy policy;
 
       g_object_get (operation->node, "cache-policy", &policy, NULL);
       if (policy != GEGL_CACHE_POLICY_NEVER)
         g_object_set (operation->node, "cache-policy", GEGL_CACHE_POLICY_NEVER, NULL);
+      make_room_in_tile_cache (operation);
     }
 }
 
@@ -125,8 +168,15 @@ impasto_op_process (GeglOperation   *operation,
   GError       *error  = NULL;
   gfloat       *content, *out;
 
+  KeptResult   *kept   = g_object_get_data (G_OBJECT (operation), KEPT_RESULT_KEY);
+
   if (gegl_rectangle_is_empty (&rect))
     return TRUE;
+  if (kept && gegl_rectangle_equal (&kept->rect, &rect))
+    {
+      gegl_buffer_set (output, &rect, 0, format, kept->rgba, GEGL_AUTO_ROWSTRIDE);
+      return TRUE;
+    }
   content = g_try_malloc (size);
   out     = g_try_malloc (size);
   if (!content || !out)
@@ -136,7 +186,16 @@ impasto_op_process (GeglOperation   *operation,
     {
       gegl_buffer_get (input, &rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
       if (stylize (operation, content, aux, &rect, out, &error))
-        gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
+        {
+          gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
+          if (in_gegl_program ())
+            {
+              kept = g_new (KeptResult, 1);
+              kept->rect = rect;
+              kept->rgba = g_steal_pointer (&out);
+              g_object_set_data_full (G_OBJECT (operation), KEPT_RESULT_KEY, kept, kept_result_free);
+            }
+        }
     }
   if (error)
     {

@@ -35,6 +35,10 @@ struct _ImpastoDialog
   guint            shrink_source; /* shrink_to_fit, pending */
   GtkObject       *file_weights[N_STYLE_FILES];
   GtkWidget       *quality;
+  GtkWidget       *full_resolution;
+  gdouble        (*estimate_seconds) (const ImpastoSettings *settings, gpointer data);
+  gpointer         estimate_data;
+  gint             layer_width, layer_height;
   GtkObject       *iterations, *size;
   GtkWidget       *model_view;
   GtkListStore    *model_store;
@@ -47,27 +51,30 @@ struct _ImpastoDialog
 /* ---- quality presets ------------------------------------------------------ */
 
 void
-impasto_quality_values (ImpastoQuality quality, gint *iterations, gint *size)
+impasto_quality_values (ImpastoQuality quality, gint *iterations, gint *size, gboolean *full_resolution)
 {
-  static const gint values[][2] = { { 60, 256 }, { 150, 384 }, { 300, 512 } };
+  /* Draft stops at the processing size: the quick look, enlarged. */
+  static const gint values[][3] = { { 60, 256, FALSE }, { 150, 384, TRUE }, { 300, 512, TRUE } };
 
   if (quality > IMPASTO_QUALITY_FINE)
     return;
-  *iterations = values[quality][0];
-  *size       = values[quality][1];
+  *iterations      = values[quality][0];
+  *size            = values[quality][1];
+  *full_resolution = values[quality][2];
 }
 
 ImpastoQuality
-impasto_quality_of (gint iterations, gint size)
+impasto_quality_of (gint iterations, gint size, gboolean full_resolution)
 {
   ImpastoQuality q;
 
   for (q = IMPASTO_QUALITY_DRAFT; q <= IMPASTO_QUALITY_FINE; q++)
     {
-      gint it, sz;
+      gint     it, sz;
+      gboolean full;
 
-      impasto_quality_values (q, &it, &sz);
-      if (it == iterations && sz == size)
+      impasto_quality_values (q, &it, &sz, &full);
+      if (it == iterations && sz == size && !full == !full_resolution)
         return q;
     }
   return IMPASTO_QUALITY_CUSTOM;
@@ -77,12 +84,15 @@ impasto_quality_of (gint iterations, gint size)
 
 static void update_ready (ImpastoDialog *d);
 
+static void update_cost (ImpastoDialog *d);
+
 static void
 changed (ImpastoDialog *d)
 {
   if (d->updating)
     return;
   update_ready (d);
+  update_cost (d);
   if (d->on_change)
     ((void (*) (ImpastoDialog *, gpointer)) d->on_change) (d, d->on_change_data);
 }
@@ -211,6 +221,44 @@ say (GtkWidget *label, const gchar *text)
   gtk_widget_set_visible (label, text != NULL);
 }
 
+/* Each quality preset says what it costs on this layer: "Balanced (about
+ * 4 min)"; Custom, what the current numbers cost. */
+static void
+update_cost (ImpastoDialog *d)
+{
+  static const gchar *names[] = { N_("Draft"), N_("Balanced"), N_("Fine"), N_("Custom") };
+  GtkTreeModel       *store;
+  GtkTreeIter         iter;
+  ImpastoSettings     now;
+  gboolean            more;
+
+  if (!d->estimate_seconds || d->layer_width <= 0 || d->layer_height <= 0)
+    return;
+  impasto_dialog_get_settings (d, &now);
+  store = gtk_combo_box_get_model (GTK_COMBO_BOX (d->quality));
+  for (more = gtk_tree_model_get_iter_first (store, &iter); more; more = gtk_tree_model_iter_next (store, &iter))
+    {
+      ImpastoSettings s = now;
+      gint            q = IMPASTO_QUALITY_CUSTOM;
+      gdouble         seconds;
+      gchar          *label;
+
+      gtk_tree_model_get (store, &iter, GIMP_INT_STORE_VALUE, &q, -1);
+      if (q < IMPASTO_QUALITY_DRAFT || q > IMPASTO_QUALITY_CUSTOM)
+        continue;
+      impasto_quality_values (q, &s.iterations, &s.size, &s.full_resolution);
+      seconds = d->estimate_seconds (&s, d->estimate_data);
+      if (seconds <= 0.0)
+        label = g_strdup (_(names[q]));
+      else if (seconds < 90.0)
+        label = g_strdup_printf (_("%s (about %d s)"), _(names[q]), MAX (1, (gint) (seconds + 0.5)));
+      else
+        label = g_strdup_printf (_("%s (about %d min)"), _(names[q]), (gint) (seconds / 60.0 + 0.5));
+      gtk_list_store_set (GTK_LIST_STORE (store), &iter, GIMP_INT_STORE_LABEL, label, -1);
+      g_free (label);
+    }
+}
+
 /* Closing Advanced gives its height back (GTK 2 windows do not shrink by
  * themselves); the width the user chose stays. */
 static gboolean
@@ -274,22 +322,24 @@ method_toggled (GtkToggleButton *button, ImpastoDialog *d)
 static void
 quality_changed (GtkComboBox *combo, ImpastoDialog *d)
 {
-  gint q = IMPASTO_QUALITY_CUSTOM, it, sz;
+  gint     q = IMPASTO_QUALITY_CUSTOM, it, sz;
+  gboolean full;
 
   gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (combo), &q);
   if (q == IMPASTO_QUALITY_CUSTOM || d->updating)
     return;
-  impasto_quality_values (q, &it, &sz);
+  impasto_quality_values (q, &it, &sz, &full);
   d->updating = TRUE;
   gtk_adjustment_set_value (GTK_ADJUSTMENT (d->iterations), it);
   gtk_adjustment_set_value (GTK_ADJUSTMENT (d->size), sz);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->full_resolution), full);
   d->updating = FALSE;
   changed (d);
 }
 
 /* Editing the raw numbers shows which preset they are, or Custom. */
 static void
-raw_quality_changed (GtkAdjustment *adj, ImpastoDialog *d)
+raw_quality_changed (GObject *widget, ImpastoDialog *d)
 {
   gboolean was = d->updating;
 
@@ -298,7 +348,8 @@ raw_quality_changed (GtkAdjustment *adj, ImpastoDialog *d)
   d->updating = TRUE;
   gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (d->quality),
                                  impasto_quality_of ((gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (d->iterations)),
-                                                     (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (d->size))));
+                                                     (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (d->size)),
+                                                     gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->full_resolution))));
   d->updating = FALSE;
 }
 
@@ -378,6 +429,35 @@ style_frame (ImpastoDialog *d, const ImpastoDialogHost *host)
   return framed (_("Style"), table);
 }
 
+/* Quality: the preset (each saying what it costs on this layer, see
+ * update_cost) and whether to paint at the layer's own pixels. */
+static GtkWidget *
+quality_row (ImpastoDialog *d, GtkWidget *table, gint row)
+{
+  GtkWidget *hbox  = gtk_hbox_new (FALSE, 12);
+  GtkWidget *combo = gimp_int_combo_box_new (_("Draft"), IMPASTO_QUALITY_DRAFT, _("Balanced"), IMPASTO_QUALITY_BALANCED,
+                                             _("Fine"), IMPASTO_QUALITY_FINE, _("Custom"), IMPASTO_QUALITY_CUSTOM, NULL);
+  GtkWidget *label;
+
+  gtk_box_pack_start (GTK_BOX (hbox), combo, FALSE, FALSE, 0);
+  gtk_widget_show (combo);
+  d->full_resolution = gtk_check_button_new_with_mnemonic (_("Full _resolution"));
+  gimp_help_set_help_data (d->full_resolution,
+                           /* xgettext:no-c-format */
+                           _("Refines the result up to the layer's own pixels: crisp at 100% zoom, takes minutes on large photos. "
+                             "Off: painted at the processing size and enlarged"), NULL);
+  gtk_box_pack_start (GTK_BOX (hbox), d->full_resolution, FALSE, FALSE, 0);
+  gtk_widget_show (d->full_resolution);
+  remember (d, "full-resolution", d->full_resolution);
+  label = gimp_table_attach_aligned (GTK_TABLE (table), 0, row, _("_Quality:"), 0.0, 0.5, hbox, 2, FALSE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), combo);
+  gimp_help_set_help_data (combo, _("Draft is quick for trying settings; Fine takes longer and paints more detail"), NULL);
+  g_signal_connect_swapped (combo, "changed", G_CALLBACK (changed), d);
+  g_signal_connect (combo, "changed", G_CALLBACK (quality_changed), d);
+  remember (d, "quality", combo);
+  return combo;
+}
+
 static GtkWidget *
 gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
 {
@@ -397,11 +477,7 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
              _("Higher values remove speckles and grain; too high gives a blurry result"));
   add_scale (d, table, 3, "style-scale", _("_Detail size:"), 1.0, 0.05, 8.0, 0.05, 2, TRUE,
              _("Above 1 paints larger brush strokes and motifs, below 1 finer ones"));
-  d->quality = add_combo (d, table, 4, "quality", _("_Quality:"),
-                          _("Draft is quick for trying settings; Fine takes longer and paints more detail"),
-                          gimp_int_combo_box_new (_("Draft"), IMPASTO_QUALITY_DRAFT, _("Balanced"), IMPASTO_QUALITY_BALANCED,
-                                                  _("Fine"), IMPASTO_QUALITY_FINE, _("Custom"), IMPASTO_QUALITY_CUSTOM, NULL));
-  g_signal_connect (d->quality, "changed", G_CALLBACK (quality_changed), d);
+  d->quality = quality_row (d, table, 4);
   gtk_box_pack_start (GTK_BOX (vbox), framed (_("Weights"), table), FALSE, FALSE, 0);
 
   expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
@@ -409,9 +485,11 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   d->iterations = add_scale (d, advanced, 0, "iterations", _("_Iterations:"), 150, 1, 2000, 1, 0, TRUE,
                              _("Optimisation steps; more refine the result and take longer"));
   d->size = add_scale (d, advanced, 1, "size", _("Processing si_ze:"), 384, 64, 2048, 16, 0, TRUE,
-                       _("Longest side, in pixels, at which the style is painted; the result is scaled to the layer"));
+                       _("Longest side, in pixels, at which the look is decided; larger layers are then refined up to their own pixels, or enlarged"));
   g_signal_connect (d->iterations, "value-changed", G_CALLBACK (raw_quality_changed), d);
   g_signal_connect (d->size, "value-changed", G_CALLBACK (raw_quality_changed), d);
+  g_signal_connect (d->full_resolution, "toggled", G_CALLBACK (raw_quality_changed), d);
+  g_signal_connect_swapped (d->full_resolution, "toggled", G_CALLBACK (changed), d);
   add_combo (d, advanced, 2, "network", _("_Network:"), _("The network that measures content and style"),
              gimp_int_combo_box_new (_("Tiny Darknet (recommended)"), IMPASTO_NETWORK_DARKNET_TINY,
                                      _("VGG-19 (slower)"), IMPASTO_NETWORK_VGG19,
@@ -708,7 +786,8 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
   set_value (d, "style-scale", s->style_scale);
   set_value (d, "iterations", s->iterations);
   set_value (d, "size", s->size);
-  set_combo (d, "quality", impasto_quality_of (s->iterations, s->size));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->full_resolution), s->full_resolution);
+  set_combo (d, "quality", impasto_quality_of (s->iterations, s->size, s->full_resolution));
   set_combo (d, "network", s->network);
   set_combo (d, "optimizer", s->optimizer);
   set_combo (d, "init", s->init);
@@ -723,6 +802,7 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
   set_value (d, "threads", s->threads);
   d->updating = FALSE;
   update_ready (d);
+  update_cost (d);
   g_strfreev (files);
   g_strfreev (weights);
 }
@@ -775,6 +855,7 @@ impasto_dialog_get_settings (ImpastoDialog *d, ImpastoSettings *s)
   s->style_scale    = value_of (d, "style-scale");
   s->iterations     = (gint) value_of (d, "iterations");
   s->size           = (gint) value_of (d, "size");
+  s->full_resolution = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->full_resolution));
   s->network        = combo_value (d, "network");
   s->optimizer      = combo_value (d, "optimizer");
   s->init           = combo_value (d, "init");
@@ -805,6 +886,10 @@ impasto_dialog_new (const ImpastoSettings *initial, const ImpastoDialogHost *hos
   GtkWidget     *main_hbox, *vbox, *methods, *preview;
 
   d->keys = g_hash_table_new (g_str_hash, g_str_equal);
+  d->estimate_seconds = host->estimate_seconds;
+  d->estimate_data    = host->data;
+  d->layer_width      = host->layer_width;
+  d->layer_height     = host->layer_height;
   d->window = gimp_dialog_new (_("Style Transfer"), "impasto-style-transfer", NULL, 0,
                                host->help, HELP_ID,
                                GIMP_STOCK_RESET, RESPONSE_RESET,

@@ -25,6 +25,10 @@ typedef struct
   /* A window to stay above, or NULL (in GIMP the plug-in makes the dialog
    * transient to the image window itself). */
   GtkWindow      *parent;
+  /* Rough seconds the optimisation with these settings takes on the layer
+   * (layer_width x layer_height), shown under Quality; NULL: not shown. */
+  gdouble       (*estimate_seconds) (const ImpastoSettings *settings, gpointer data);
+  gint            layer_width, layer_height;
 } ImpastoDialogHost;
 
 typedef struct _ImpastoDialog ImpastoDialog;
@@ -55,10 +59,12 @@ gboolean       impasto_dialog_run          (ImpastoDialog           *dialog,
                                             ImpastoSettings         *settings);
 void           impasto_dialog_destroy      (ImpastoDialog           *dialog);
 
-/* Quality presets of the optimisation: iterations and processing size. */
+/* Quality presets of the optimisation: iterations, processing size and
+ * whether the result is refined up to the layer's own pixels. */
 typedef enum { IMPASTO_QUALITY_DRAFT, IMPASTO_QUALITY_BALANCED, IMPASTO_QUALITY_FINE, IMPASTO_QUALITY_CUSTOM } ImpastoQuality;
-void           impasto_quality_values      (ImpastoQuality quality, gint *iterations, gint *size);
-ImpastoQuality impasto_quality_of          (gint iterations, gint size);
+void           impasto_quality_values      (ImpastoQuality quality, gint *iterations, gint *size,
+                                            gboolean *full_resolution);
+ImpastoQuality impasto_quality_of          (gint iterations, gint size, gboolean full_resolution);
 
 G_END_DECLS
 

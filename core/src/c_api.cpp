@@ -72,6 +72,8 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
   o.size = p.size;
   o.multiscale = static_cast<impasto::GatysOptions::MultiScale>(p.multiscale);
   o.preserve_colors = static_cast<impasto::ColorPreservation>(p.preserve_colors);
+  o.full_resolution = p.full_resolution != 0;
+  o.refine_iterations = p.refine_iterations;
   o.seed = p.seed;
   o.threads = p.threads;
   if (p.device && *p.device) o.device = p.device;
@@ -166,6 +168,8 @@ void impasto_gatys_params_init(ImpastoGatysParams* params) {
   params->size = d.size;
   params->multiscale = IMPASTO_MULTISCALE_AUTO;
   params->preserve_colors = IMPASTO_COLORS_NONE;
+  params->full_resolution = d.full_resolution;
+  params->refine_iterations = d.refine_iterations;
   params->seed = d.seed;
   params->threads = d.threads;
 }
@@ -223,6 +227,14 @@ double impasto_feedforward_memory(const ImpastoFeedForwardParams* params, int wi
                   : 0.0;
   } catch (const std::exception&) {
     return 0.0;  // invalid parameters: the run itself reports them
+  }
+}
+
+double impasto_gatys_seconds(const ImpastoGatysParams* params, int width, int height) {
+  try {
+    return params ? impasto::gatys_seconds_needed(width, height, to_options(*params)) : 0.0;
+  } catch (...) {
+    return 0.0;
   }
 }
 

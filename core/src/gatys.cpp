@@ -6,10 +6,13 @@
 #include "image_pyramid.h"
 #include "recycling_allocator.h"
 #include "runtime.h"
+#include "tiled_objective.h"
 #include "tensor_image.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 namespace impasto {
 
@@ -44,6 +47,9 @@ void validate(const Image& content, const std::vector<StyleInput>& styles, const
     throw Error(IMPASTO_N_("The mirror padding must be between 0 and 256 pixels."));
   if (o.pyramid_levels < 1 || o.pyramid_levels > 8 || !(o.pyramid_gain >= 0.0 && o.pyramid_gain <= 4.0))
     throw Error(IMPASTO_N_("The picture pyramid needs 1 to 8 levels and a gain between 0 (automatic) and 4."));
+  if (o.refine_iterations < 1 || o.refine_iterations > 1000 ||
+      !(o.refine_learning_rate > 0.0 && o.refine_learning_rate <= 1.0) || !finite_nonneg(o.refine_content_factor))
+    throw Error(IMPASTO_N_("Refinement needs 1 to 1000 steps, a step size above 0 and at most 1, and a content factor of zero or more."));
   if (o.threads < 0 || o.threads > 1024) throw Error(IMPASTO_N_("The thread count must be between 0 (all cores) and 1024."));
 }
 
@@ -56,9 +62,12 @@ std::pair<int64_t, int64_t> fit(int64_t h, int64_t w, int64_t long_side) {
 struct Level {
   int64_t long_side;
   int iterations;
+  bool refine;  // above the processing size: tiled, Adam, detail added back
 };
 
-std::vector<Level> schedule(const GatysOptions& o, int64_t long_side) {
+// Levels up to the processing size share `iterations`; refinement levels
+// double up to the picture's own long side.
+std::vector<Level> schedule(const GatysOptions& o, int64_t long_side, int64_t full_side) {
   bool multi = o.multiscale == GatysOptions::MultiScale::On ||
                (o.multiscale == GatysOptions::MultiScale::Auto && long_side > 256);
   std::vector<int64_t> sides{long_side};
@@ -71,13 +80,208 @@ std::vector<Level> schedule(const GatysOptions& o, int64_t long_side) {
   for (std::size_t i = 0; i + 1 < sides.size(); ++i) {
     const int n = coarse_total / static_cast<int>(sides.size() - 1) +
                   (static_cast<int>(i) < coarse_total % static_cast<int>(sides.size() - 1) ? 1 : 0);
-    if (n > 0) levels.push_back({sides[i], n});
+    if (n > 0) levels.push_back({sides[i], n, false});
   }
-  levels.push_back({sides.back(), fine});
+  levels.push_back({sides.back(), fine, false});
+
+  if (!o.full_resolution || full_side <= long_side) return levels;
+  std::vector<int64_t> refine{full_side};
+  while (refine.front() / 2 > long_side) refine.insert(refine.begin(), refine.front() / 2);
+  double steps = o.refine_iterations;
+  for (auto side : refine) {
+    levels.push_back({side, std::max(2, static_cast<int>(std::lround(steps))), true});
+    steps *= 0.7;
+  }
   return levels;
 }
 
+// Relative cost of one step at a level: pixels, and for tiled levels the
+// extra no-gradient pass and the tiles' margins.
+double step_cost(const Level& l) { return static_cast<double>(l.long_side) * l.long_side * (l.refine ? 1.6 : 1.0); }
+
+// Turns steps done into Progress: the fraction of the whole run by cost, and
+// the time left from the pace so far.
+class ProgressTracker {
+ public:
+  ProgressTracker(const ProgressCallback& callback, const std::vector<Level>& levels) : callback_(callback) {
+    for (const auto& l : levels) total_ += l.iterations * step_cost(l);
+  }
+  // `part` (0..1) of step `iteration` (1-based) of level `index` is done.
+  void report(const std::vector<Level>& levels, std::size_t index, int iteration, double part, double loss,
+              std::function<Image()> intermediate) {
+    if (!callback_) return;
+    const double done = done_levels_ + ((iteration - 1) + part) * step_cost(levels[index]);
+    Progress p;
+    p.fraction = std::min(1.0, done / total_);
+    p.loss = loss;
+    p.iteration = iteration;
+    p.iterations = levels[index].iterations;
+    p.scale = static_cast<int>(index);
+    p.scales = static_cast<int>(levels.size());
+    p.scale_long_side = static_cast<int>(levels[index].long_side);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (p.fraction > 0.02 && elapsed > 1.0) p.seconds_left = elapsed * (1.0 - p.fraction) / p.fraction;
+    p.intermediate = std::move(intermediate);
+    if (!callback_(p)) throw Cancelled();
+  }
+  void level_done(const Level& l) { done_levels_ += l.iterations * step_cost(l); }
+
+ private:
+  const ProgressCallback& callback_;
+  double total_ = 0.0, done_levels_ = 0.0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// The style images as the loss sees them at a level: `side` x detail size on
+// the long side, but never enlarged beyond their own pixels (an enlarged
+// painting has no brush texture left to give), colours treated as asked.
+std::vector<torch::Tensor> styles_for_level(const std::vector<torch::Tensor>& style_rgb, int64_t side,
+                                            const torch::Tensor& content, const GatysOptions& o) {
+  std::vector<torch::Tensor> out;
+  const auto [ch, cw] = std::pair<int64_t, int64_t>(content.size(2), content.size(3));
+  for (const auto& s : style_rgb) {
+    int64_t wanted = std::max<int64_t>(16, std::llround(side * o.style_scale));
+    // Above the processing size, no more pixels than the picture has: the
+    // strokes keep their size up to a detail size of about 1, and memory
+    // stays bounded by the picture's.
+    if (side > o.size) {
+      const double most = std::sqrt(static_cast<double>(ch * cw) / static_cast<double>(s.size(2) * s.size(3)));
+      wanted = std::min<int64_t>(wanted, std::llround(most * std::max(s.size(2), s.size(3))));
+    }
+    const auto [sh, sw] = fit(s.size(2), s.size(3), wanted);
+    auto st = resize(s, sh, sw);
+    if (o.preserve_colors == ColorPreservation::Luminance) st = matched_luminance(st, content);
+    if (o.preserve_colors == ColorPreservation::Histogram) st = match_color_statistics(st, content);
+    out.push_back(st);
+  }
+  return out;
+}
+
+// The photo at a level, as the loss sees it.
+torch::Tensor content_for_level(const torch::Tensor& content_rgb, int64_t h, int64_t w, const GatysOptions& o) {
+  auto c = (h == content_rgb.size(2) && w == content_rgb.size(3)) ? content_rgb : resize(content_rgb, h, w);
+  if (o.preserve_colors == ColorPreservation::Luminance) c = matched_luminance(c, c);
+  return c;
+}
+
+// A processing level: the whole picture at once, as a picture pyramid,
+// with L-BFGS or Adam. Returns the picture and its last loss.
+torch::Tensor optimise_whole(SequentialFeatureNetwork& network, const torch::Tensor& start, const torch::Tensor& c,
+                             const std::vector<torch::Tensor>& level_styles, const std::vector<double>& style_weights,
+                             const GatysOptions& options, const std::vector<Level>& levels, std::size_t li,
+                             ProgressTracker& tracker, double& last_loss) {
+  // The levels stay in the default layout: L-BFGS flattens its gradient
+  // with view(); the network switches to channels_last internally.
+  ImagePyramid picture(start.contiguous(), options.pyramid_levels,
+                       options.pyramid_gain > 0.0 ? options.pyramid_gain : network->description().pyramid_gain);
+  PerceptualLoss problem(network, level_styles, style_weights, options.loss);
+  const auto content_targets = problem.content_targets(c);
+
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  if (options.optimizer == Optimizer::Lbfgs)
+    optimizer = std::make_unique<torch::optim::LBFGS>(
+        picture.levels(),
+        torch::optim::LBFGSOptions(1.0).max_iter(1).history_size(100).tolerance_grad(0.0).tolerance_change(0.0));
+  else
+    optimizer = std::make_unique<torch::optim::Adam>(picture.levels(), torch::optim::AdamOptions(options.learning_rate));
+
+  for (int it = 0; it < levels[li].iterations; ++it) {
+    auto closure = [&]() {
+      optimizer->zero_grad();
+      auto loss = problem.loss(picture.compose(), content_targets);
+      loss.backward();
+      last_loss = loss.item<double>();
+      return loss;
+    };
+    optimizer->step(closure);
+    if (!std::isfinite(last_loss))
+      throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
+    tracker.report(levels, li, it + 1, 1.0, last_loss,
+                   [&picture]() { return tensor_to_image(picture.compose().detach().clamp(0.0, 1.0)); });
+  }
+  return picture.compose().detach();
+}
+
+// Adam (Kingma & Ba 2015) on a picture, in place: torch::optim::Adam's step
+// allocates a picture-sized temporary, which at 24 MP is 290 MB more at the
+// moment memory peaks; here the temporary is one band of rows.
+class PictureAdam {
+ public:
+  PictureAdam(const torch::Tensor& picture, double learning_rate)
+      : m_(torch::zeros_like(picture)), v_(torch::zeros_like(picture)), learning_rate_(learning_rate) {}
+
+  void step(torch::Tensor& picture, const torch::Tensor& gradient) {
+    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    ++t_;
+    m_.mul_(b1).add_(gradient, 1.0 - b1);
+    v_.mul_(b2).addcmul_(gradient, gradient, 1.0 - b2);
+    const double step = learning_rate_ / (1.0 - std::pow(b1, t_));
+    const double root_correction = std::sqrt(1.0 - std::pow(b2, t_));
+    const int64_t band = 256;
+    for (int64_t y = 0; y < picture.size(2); y += band) {
+      const int64_t rows = std::min(band, picture.size(2) - y);
+      auto denominator = v_.narrow(2, y, rows).sqrt().div_(root_correction).add_(eps);
+      picture.narrow(2, y, rows).addcdiv_(m_.narrow(2, y, rows), denominator, -step);
+    }
+  }
+
+ private:
+  torch::Tensor m_, v_;
+  double learning_rate_;
+  int t_ = 0;
+};
+
+// A refinement level: tiles against the whole picture's statistics, Adam on
+// the pixels (L-BFGS's history would be many copies of a large picture).
+// The styles are released once their statistics are taken.
+torch::Tensor refine_tiled(SequentialFeatureNetwork& network, const torch::Tensor& start, const torch::Tensor& c,
+                           std::vector<torch::Tensor>&& level_styles, const std::vector<double>& style_weights,
+                           const GatysOptions& options, const std::vector<Level>& levels, std::size_t li,
+                           ProgressTracker& tracker, double& last_loss) {
+  // The level below's buffers (a quarter of these sizes) are of no use here.
+  trim_recycled_buffers();
+  auto loss = options.loss;
+  loss.content_weight *= options.refine_content_factor;
+  if (!network->description().refine_content_layers.empty())
+    loss.content_layers = network->description().refine_content_layers;
+  TiledObjective objective(network, loss, level_styles, style_weights, c, TiledObjective::Options());
+  level_styles.clear();
+  torch::NoGradGuard no_grad;
+  auto x = start.contiguous();
+  torch::Tensor gradient;
+  PictureAdam adam(x, options.refine_learning_rate);
+  for (int it = 0; it < levels[li].iterations; ++it) {
+    last_loss = objective.evaluate(x, gradient, nullptr, [&](int done, int count) {
+      if (done < count) tracker.report(levels, li, it + 1, static_cast<double>(done) / count, last_loss, {});
+      return true;
+    });
+    if (!std::isfinite(last_loss))
+      throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
+    adam.step(x, gradient);
+    tracker.report(levels, li, it + 1, 1.0, last_loss, [&x]() { return tensor_to_image(x.clamp(0.0, 1.0)); });
+  }
+  return x;
+}
+
 }  // namespace
+
+double gatys_seconds_needed(std::int64_t width, std::int64_t height, const GatysOptions& options) {
+  if (width < 1 || height < 1) return 0.0;
+  const int64_t full_side = std::max(width, height);
+  const int64_t long_side = std::min<int64_t>(options.size, std::max<int64_t>(64, full_side));
+  // Seconds per megapixel and step with Tiny Darknet on 2 cores: the whole
+  // picture at once, and in tiles (two passes, margins).
+  const double whole = 0.45, tiled = 0.85, start = 2.0;
+  double seconds = start;
+  for (const auto& l : schedule(options, long_side, full_side)) {
+    const auto [h, w] = fit(height, width, l.long_side);
+    seconds += l.iterations * static_cast<double>(h * w) / 1e6 * (l.refine ? tiled : whole);
+  }
+  const double cores = std::max(1u, std::thread::hardware_concurrency());
+  const double threads = options.threads > 0 ? std::min<double>(options.threads, cores) : cores;
+  const double network = options.network.network == "vgg19" ? 9.0 : 1.0;  // VGG-19 steps: ~9x (benchmark-results.md)
+  return seconds * network * 2.0 / threads;
+}
 
 GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& styles, const Image& mask,
                           const GatysOptions& options, const ProgressCallback& progress) {
@@ -109,7 +313,8 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
     for (const auto& l : options.loss.style_layers)
       if (!network->has_layer(l.layer)) throw Error("The network has no layer named \"" + l.layer + "\".");
 
-    auto input = image_to_tensor(content).to(device);
+    // A large photo is not copied: the levels read it in place.
+    auto input = device.is_cpu() ? image_view(content) : image_to_tensor(content).to(device);
     const auto full_h = input.size(2), full_w = input.size(3);
     auto content_rgb = color_channels(input);
 
@@ -123,27 +328,16 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
     // Processing size: the requested long side, but never blow tiny images up
     // beyond 64 pixels.
     const int64_t long_side = std::min<int64_t>(options.size, std::max<int64_t>(64, std::max(full_h, full_w)));
-    const auto levels = schedule(options, long_side);
-    double total_cost = 0.0;
-    for (const auto& l : levels) total_cost += static_cast<double>(l.iterations) * l.long_side * l.long_side;
+    const auto levels = schedule(options, long_side, std::max(full_h, full_w));
+    ProgressTracker tracker(progress, levels);
 
     auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-    torch::Tensor x;
-    double done_cost = 0.0;
+    torch::Tensor x, previous_content;
     double last_loss = 0.0;
     for (std::size_t li = 0; li < levels.size(); ++li) {
       const auto [h, w] = fit(full_h, full_w, levels[li].long_side);
-      auto c = resize(content_rgb, h, w);
-      std::vector<torch::Tensor> level_styles;
-      for (const auto& s : style_rgb) {
-        const int64_t side = std::max<int64_t>(16, std::llround(levels[li].long_side * options.style_scale));
-        const auto [sh, sw] = fit(s.size(2), s.size(3), side);
-        auto st = resize(s, sh, sw);
-        if (options.preserve_colors == ColorPreservation::Luminance) st = matched_luminance(st, c);
-        if (options.preserve_colors == ColorPreservation::Histogram) st = match_color_statistics(st, c);
-        level_styles.push_back(st);
-      }
-      if (options.preserve_colors == ColorPreservation::Luminance) c = matched_luminance(c, c);
+      auto c = content_for_level(content_rgb, h, w, options);
+      auto level_styles = styles_for_level(style_rgb, levels[li].long_side, c, options);
 
       if (li == 0) {
         switch (options.init) {
@@ -151,54 +345,26 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
           case Init::Noise: x = torch::rand({1, 3, h, w}, gen, torch::kFloat).to(device); break;
           case Init::Style: x = resize(level_styles.front(), h, w).clone(); break;
         }
+      } else if (levels[li].refine) {
+        // The look is settled below; the photo's own finer detail is added
+        // back, and the steps here blend it into the style.
+        x = resize(x.detach(), h, w);
+        x.add_(c).sub_(resize(previous_content, h, w));
       } else {
         x = resize(x.detach(), h, w).clone();
       }
-      // The levels stay in the default layout: L-BFGS flattens its gradient
-      // with view(); the network switches to channels_last internally.
-      ImagePyramid picture(x.contiguous(), options.pyramid_levels,
-                           options.pyramid_gain > 0.0 ? options.pyramid_gain : network->description().pyramid_gain);
-      PerceptualLoss problem(network, level_styles, style_weights, options.loss);
-      const auto content_targets = problem.content_targets(c);
-
-      std::unique_ptr<torch::optim::Optimizer> optimizer;
-      if (options.optimizer == Optimizer::Lbfgs)
-        optimizer = std::make_unique<torch::optim::LBFGS>(
-            picture.levels(),
-            torch::optim::LBFGSOptions(1.0).max_iter(1).history_size(100).tolerance_grad(0.0).tolerance_change(0.0));
-      else
-        optimizer = std::make_unique<torch::optim::Adam>(picture.levels(),
-                                                         torch::optim::AdamOptions(options.learning_rate));
-
-      const double level_cost = static_cast<double>(levels[li].long_side) * levels[li].long_side;
-      for (int it = 0; it < levels[li].iterations; ++it) {
-        auto closure = [&]() {
-          optimizer->zero_grad();
-          auto current = picture.compose();
-          auto loss = problem.loss(current, content_targets);
-          loss.backward();
-          last_loss = loss.item<double>();
-          return loss;
-        };
-        optimizer->step(closure);
-        if (!std::isfinite(last_loss))
-          throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
-        done_cost += level_cost;
-        if (progress) {
-          Progress p;
-          p.fraction = std::min(1.0, done_cost / total_cost);
-          p.loss = last_loss;
-          p.iteration = it + 1;
-          p.iterations = levels[li].iterations;
-          p.scale = static_cast<int>(li);
-          p.scales = static_cast<int>(levels.size());
-          p.intermediate = [&picture]() { return tensor_to_image(picture.compose().detach().clamp(0.0, 1.0)); };
-          if (!progress(p)) throw Cancelled();
-        }
-      }
-      x = picture.compose().detach();
+      x = levels[li].refine
+              ? refine_tiled(network, x, c, std::move(level_styles), style_weights, options, levels, li, tracker,
+                             last_loss)
+              : optimise_whole(network, x, c, level_styles, style_weights, options, levels, li, tracker, last_loss);
+      tracker.level_done(levels[li]);
+      previous_content = c;
     }
     result.final_loss = last_loss;
+    // The refinement's buffers (Adam's moments, the gradient, the targets)
+    // would otherwise wait for reuse beside the result's copies.
+    previous_content = torch::Tensor();
+    trim_recycled_buffers();
 
     // Histogram matching already happened on the style images; only the
     // luminance transfer needs the content's chroma back.

@@ -9,11 +9,15 @@ torch::Tensor gram_matrix(const torch::Tensor& features) {
   return torch::bmm(f, f.transpose(1, 2)) / static_cast<double>(c * hw);
 }
 
+double squared_error_normaliser(double target_square_sum, double count, LossScale scale) {
+  // Normalised: relative squared error; the epsilon keeps an all-zero target finite.
+  return scale == LossScale::Mean ? count : target_square_sum + 1e-8;
+}
+
 namespace {
 torch::Tensor scaled_squared_error(const torch::Tensor& x, const torch::Tensor& target, LossScale scale) {
   auto diff = (x - target).pow(2);
   if (scale == LossScale::Mean) return diff.mean();
-  // Normalised: relative squared error; the epsilon keeps an all-zero target finite.
   return diff.sum() / (target.pow(2).sum() + 1e-8);
 }
 }  // namespace

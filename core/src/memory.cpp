@@ -148,6 +148,16 @@ std::uint64_t gatys_memory_needed(std::int64_t width, std::int64_t height, bool 
   const double optimiser = (o.optimizer == Optimizer::Lbfgs ? 2400.0 : 48.0) * levels;
   const double activations = o.network.network == "vgg19" ? 3000.0 : 1500.0;
   bytes += (optimiser + activations) * n;
+  // Refinement up to the picture's own pixels (docs/full-resolution.md):
+  // at the largest level, beside the input's copy, the picture, Adam's two
+  // moments, the gradient, the half-precision content targets and the
+  // level's start (110 a pixel, docs/memory.md); the network's activations
+  // for one tile with its margins. The result's copies come later, within
+  // the 80 a pixel above.
+  if (o.full_resolution && std::max(width, height) > side) {
+    const double tile = 512.0 + 2.0 * 64.0;
+    bytes += std::max(0.0, (16.0 + 110.0 - 80.0) * N) + activations * tile * tile;
+  }
   return to_bytes(bytes);
 }
 

@@ -130,6 +130,7 @@ NetworkDescription describe_tfjs_network(const std::vector<std::string>& names) 
   d.content_layers = {"leaky_re_lu_9"};
   d.style_layers = {{"leaky_re_lu_1", 1.0}, {"leaky_re_lu_2", 1.0}, {"leaky_re_lu_4", 1.0},
                     {"leaky_re_lu_8", 1.0}, {"leaky_re_lu_12", 1.0}};
+  d.refine_content_layers = {"leaky_re_lu_4"};
   bool darknet = has(d.content_layers[0]);
   for (const auto& l : d.style_layers) darknet = darknet && has(l.layer);
   if (darknet) return d;
@@ -139,6 +140,7 @@ NetworkDescription describe_tfjs_network(const std::vector<std::string>& names) 
   d.id = "tfjs";
   d.display_name = "TensorFlow.js network";
   d.content_layers = {usable[usable.size() * 2 / 3]};
+  d.refine_content_layers.clear();
   d.style_layers.clear();
   for (std::size_t k = 0; k < usable.size(); k += std::max<std::size_t>(1, usable.size() / 5))
     d.style_layers.push_back({usable[k], 1.0});
@@ -267,6 +269,7 @@ SequentialFeatureNetwork NetworkLoader::load_torchvision_vgg19(const std::string
   d.display_name = "VGG-19";
   d.content_layers = {"conv4_2"};
   d.style_layers = {{"relu1_1", 1.0}, {"relu2_1", 1.0}, {"relu3_1", 1.0}, {"relu4_1", 1.0}, {"relu5_1", 1.0}};
+  d.refine_content_layers = {"relu3_1"};  // stride 4, as Tiny Darknet's
   d.mean = {0.485, 0.456, 0.406};
   d.std = {0.229, 0.224, 0.225};
   d.pyramid_gain = 1.0;  // 0.5 reached the seed's 300-step loss no sooner than plain pixels
@@ -302,6 +305,7 @@ SequentialFeatureNetwork NetworkLoader::make_random(Pooling pooling) {
   d.is_fallback = true;
   d.content_layers = {"relu2"};
   d.style_layers = {{"relu1", 1.0}, {"relu2", 1.0}, {"relu3", 1.0}, {"relu4", 1.0}};
+  d.refine_content_layers = {"relu3"};
   d.mean = {0.5, 0.5, 0.5};
   d.std = {0.25, 0.25, 0.25};
   return SequentialFeatureNetwork(d, seq, names);

@@ -6,11 +6,15 @@
 
 namespace impasto {
 
+PerceptualLossOptions with_default_layers(PerceptualLossOptions options, const NetworkDescription& network) {
+  if (options.content_layers.empty()) options.content_layers = network.content_layers;
+  if (options.style_layers.empty()) options.style_layers = network.style_layers;
+  return options;
+}
+
 PerceptualLoss::PerceptualLoss(SequentialFeatureNetwork network, const std::vector<torch::Tensor>& styles,
                                const std::vector<double>& style_weights, PerceptualLossOptions options)
-    : network_(std::move(network)), options_(std::move(options)) {
-  if (options_.content_layers.empty()) options_.content_layers = network_->description().content_layers;
-  if (options_.style_layers.empty()) options_.style_layers = network_->description().style_layers;
+    : network_(std::move(network)), options_(with_default_layers(std::move(options), network_->description())) {
   if (styles.empty() || styles.size() != style_weights.size())
     throw Error(IMPASTO_N_("At least one style image is needed, each with a blend weight."));
   std::set<std::string> seen;

@@ -77,6 +77,11 @@ class RecyclingAllocator final : public c10::Allocator {
       while (!oldest_.empty()) evict_oldest();
   }
 
+  void trim() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    while (!oldest_.empty()) evict_oldest();
+  }
+
   void set_grace(std::chrono::milliseconds grace) {
     std::lock_guard<std::mutex> lock(mutex_);
     grace_ = grace;
@@ -240,6 +245,7 @@ class RecyclingAllocator final : public c10::Allocator {
 
 std::size_t recycled_bytes_idle() { return RecyclingAllocator::instance().idle_bytes(); }
 void release_recycled_buffers() { RecyclingAllocator::instance().release_idle(); }
+void trim_recycled_buffers() { RecyclingAllocator::instance().trim(); }
 void set_recycling_grace(std::chrono::milliseconds grace) { RecyclingAllocator::instance().set_grace(grace); }
 
 RecyclingScope::RecyclingScope() { RecyclingAllocator::instance().enter(); }

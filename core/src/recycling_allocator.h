@@ -24,6 +24,10 @@ namespace impasto {
 std::size_t recycled_bytes_idle();
 // Returns the kept buffers now, if no job runs.
 void release_recycled_buffers();
+// Returns the kept buffers now, even while a job runs: for a job moving on
+// to sizes its earlier buffers cannot serve (a Gatys refinement level), which
+// would otherwise hold them beside the new ones up to its peak.
+void trim_recycled_buffers();
 // How long buffers stay after a job (0: returned at once); for tests.
 void set_recycling_grace(std::chrono::milliseconds grace);
 

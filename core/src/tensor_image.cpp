@@ -29,6 +29,11 @@ torch::Tensor region_view(const Image& image, int64_t y, int64_t x, int64_t h, i
 
 torch::Tensor image_to_tensor(const Image& image) { return region_to_tensor(image, 0, 0, image.height, image.width); }
 
+torch::Tensor image_view(const Image& image) {
+  check_image(image);
+  return region_view(image, 0, 0, image.height, image.width).permute({2, 0, 1}).unsqueeze(0);
+}
+
 torch::Tensor region_to_tensor(const Image& image, int64_t y, int64_t x, int64_t h, int64_t w) {
   check_image(image);
   return region_view(image, y, x, h, w).permute({2, 0, 1}).unsqueeze(0).contiguous();  // contiguous() copies

@@ -9,6 +9,9 @@ namespace impasto {
 
 // 1 x C x H x W float tensor holding a copy of the image's channels.
 torch::Tensor image_to_tensor(const Image& image);
+// The same without the copy: a strided (channels-last) view of the image's
+// pixels, valid while the image lives and never to be written through.
+torch::Tensor image_view(const Image& image);
 // The same for the rectangle at (x, y) of size w x h, which must lie inside.
 torch::Tensor region_to_tensor(const Image& image, int64_t y, int64_t x, int64_t h, int64_t w);
 // Copies 1 x C x h x w (C = image.channels), clamped to [0, 1], into the

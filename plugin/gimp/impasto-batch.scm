@@ -70,7 +70,7 @@
     (lambda (image source)
       (car (plug-in-impasto-gatys RUN-NONINTERACTIVE image source -1 style-file ""
                                   1.0 style-weight 0.02 1.0 iterations size preserve-colors
-                                  0 0 0.02 0 0 0 "" "" 0 0)))))
+                                  0 0 0.02 0 0 0 "" "" 0 0 1 20)))))
 
 ; The model is tried once on a small picture first, so that a missing or
 ; damaged model is one message, not one per photo.

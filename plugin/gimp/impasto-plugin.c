@@ -56,6 +56,8 @@ static const GimpParamDef gatys_args[] =
   { GIMP_PDB_STRING,   "style-layers",    "Network layers for the style loss, name[:weight] comma-separated; \"\" for defaults" },
   { GIMP_PDB_INT32,    "seed",            "Random seed (0..2147483647): same seed and settings, same result" },
   { GIMP_PDB_INT32,    "threads",         "Processor threads, 0 for every core (0..256)" },
+  { GIMP_PDB_INT32,    "full-resolution", "1: refine up to the layer's own pixels (default); 0: compute at the processing size and enlarge (faster, blurred at 100%)" },
+  { GIMP_PDB_INT32,    "refine-iterations", "Steps at the first size above the processing size, fewer at each larger one (1..1000, default 20)" },
 };
 
 static const GimpParamDef model_args[] =
@@ -253,6 +255,8 @@ settings_from_args (const GimpParam *p, ImpastoSettings *s)
   g_strlcpy (s->style_layers, p[20].data.d_string ? p[20].data.d_string : "", sizeof (s->style_layers));
   s->seed            = p[21].data.d_int32;
   s->threads         = p[22].data.d_int32;
+  s->full_resolution = p[23].data.d_int32;
+  s->refine_iterations = p[24].data.d_int32;
 }
 
 static void
@@ -431,6 +435,12 @@ new_preview (gpointer data)
   return impasto_preview_widget (data);
 }
 
+static gdouble
+estimate_seconds (const ImpastoSettings *s, gpointer data)
+{
+  return impasto_render_seconds (s, gimp_drawable_width (dialog_drawable), gimp_drawable_height (dialog_drawable));
+}
+
 static void
 settings_changed (ImpastoDialog *d, gpointer data)
 {
@@ -458,6 +468,9 @@ dialog (gint32 drawable, ImpastoSettings *s)
   host.help             = gimp_standard_help_func;
   host.data             = preview;
   host.models           = impasto_list_models ();
+  host.estimate_seconds = estimate_seconds;
+  host.layer_width      = gimp_drawable_width (drawable);
+  host.layer_height     = gimp_drawable_height (drawable);
   d = impasto_dialog_new (s, &host);
   gimp_window_set_transient (GTK_WINDOW (impasto_dialog_get_window (d)));
   impasto_dialog_on_change (d, G_CALLBACK (settings_changed), preview);

@@ -76,6 +76,8 @@ make_operation (GeglNode *graph, const ImpastoSettings *s)
                               "learning-rate",   s->learning_rate,
                               "init",            s->init,
                               "multiscale",      s->multiscale,
+                              "full-resolution", s->full_resolution,
+                              "refine-iterations", s->refine_iterations,
                               "pooling",         s->pooling,
                               "content-layers",  s->content_layers,
                               "style-layers",    s->style_layers,
@@ -136,18 +138,67 @@ impasto_render_buffers (GeglBuffer            *input,
   return result;
 }
 
+/* Progress in GIMP's status bar, with the time left once the pace is
+ * known (a full-resolution run on a large photo takes minutes). */
+typedef struct
+{
+  GTimer *timer;
+  gdouble last_text;   /* seconds at the last text update */
+} GimpProgress;
+
 static void
 report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
 {
+  GimpProgress *p = data;
+  gdouble       elapsed = g_timer_elapsed (p->timer, NULL);
+
   if (text)
-    gimp_progress_set_text (text);
-  else
-    gimp_progress_update (fraction);
+    {
+      gimp_progress_set_text (text);
+      return;
+    }
+  gimp_progress_update (fraction);
+  if (fraction > 0.02 && fraction < 1.0 && elapsed > 3.0 && elapsed - p->last_text >= 1.0)
+    {
+      gint   left = (gint) (elapsed * (1.0 - fraction) / fraction + 0.5);
+      gchar *message = left >= 90 ? g_strdup_printf (_("Style transfer: about %d min left"), (left + 30) / 60)
+                                  : g_strdup_printf (_("Style transfer: about %d s left"), MAX (1, left));
+
+      gimp_progress_set_text (message);
+      g_free (message);
+      p->last_text = elapsed;
+    }
 }
 
 /* Refuses a job too large for memory before the graph runs: a refused op
  * passes its input through, and copying a layer too large for memory into
  * the result would be the very cost being refused. */
+static void
+gatys_params_for (const ImpastoCore *core, const ImpastoSettings *s, ImpastoGatysParams *p)
+{
+  core->gatys_params_init (p);
+  p->network           = impasto_settings_network_name (s->network);
+  p->size              = s->size;
+  p->iterations        = s->iterations;
+  p->optimizer         = s->optimizer;
+  p->style_scale       = s->style_scale;
+  p->full_resolution   = s->full_resolution;
+  p->refine_iterations = s->refine_iterations;
+  p->threads           = s->threads;
+}
+
+gdouble
+impasto_render_seconds (const ImpastoSettings *s, gint width, gint height)
+{
+  const ImpastoCore  *core = impasto_core_get (NULL);
+  ImpastoGatysParams  p;
+
+  if (!core || s->method != IMPASTO_METHOD_GATYS)
+    return 0.0;
+  gatys_params_for (core, s, &p);
+  return core->gatys_seconds (&p, width, height);
+}
+
 static gboolean
 fits_in_memory (gint32 source, const ImpastoSettings *s, GError **error)
 {
@@ -171,11 +222,7 @@ fits_in_memory (gint32 source, const ImpastoSettings *s, GError **error)
     {
       ImpastoGatysParams p;
 
-      core->gatys_params_init (&p);
-      p.network     = impasto_settings_network_name (s->network);
-      p.size        = s->size;
-      p.optimizer   = s->optimizer;
-      p.style_scale = s->style_scale;
+      gatys_params_for (core, s, &p);
       bytes = core->gatys_memory (&p, width, height, NULL, 0, FALSE);
     }
   return impasto_core_check_memory (core, bytes, width, height, error);
@@ -184,13 +231,16 @@ fits_in_memory (gint32 source, const ImpastoSettings *s, GError **error)
 GeglBuffer *
 impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
 {
-  GeglBuffer *input;
+  GeglBuffer  *input, *style, *result;
+  GimpProgress progress = { NULL, 0.0 };
 
   if (!fits_in_memory (source, s, error))
     return NULL;
   input = gimp_drawable_get_buffer (source);
-  GeglBuffer *style = s->style_drawable > 0 ? gimp_drawable_get_buffer (s->style_drawable) : NULL;
-  GeglBuffer *result = impasto_render_buffers (input, style, s, NULL, report_to_gimp, NULL, error);
+  style = s->style_drawable > 0 ? gimp_drawable_get_buffer (s->style_drawable) : NULL;
+  progress.timer = g_timer_new ();
+  result = impasto_render_buffers (input, style, s, NULL, report_to_gimp, &progress, error);
+  g_timer_destroy (progress.timer);
 
   g_object_unref (input);
   g_clear_object (&style);

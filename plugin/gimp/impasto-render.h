@@ -19,6 +19,12 @@ GeglBuffer *impasto_render (gint32                 source,
                             const ImpastoSettings *settings,
                             GError               **error);
 
+/* Rough seconds impasto_render takes on a width x height layer (the
+ * optimisation; 0 for pretrained models or when the core is missing). */
+gdouble     impasto_render_seconds (const ImpastoSettings *settings,
+                                    gint                   width,
+                                    gint                   height);
+
 /* Progress of a render: fraction in 0..1, or a message (fraction < 0). */
 typedef void (*ImpastoRenderProgress) (gdouble      fraction,
                                        const gchar *text,

@@ -15,6 +15,8 @@ impasto_settings_draft (const ImpastoSettings *s, gint preview_size, ImpastoSett
   *draft = *s;
   draft->iterations = MIN (s->iterations, DRAFT_ITERATIONS);
   draft->size       = MAX (16, MIN (s->size, preview_size));
+  /* The preview is no larger than the processing size: nothing to refine. */
+  draft->full_resolution = FALSE;
   draft->tile_size  = 0;
 }
 
@@ -31,6 +33,8 @@ impasto_settings_init (ImpastoSettings *s)
   s->size            = 384;
   s->network         = IMPASTO_NETWORK_DARKNET_TINY;
   s->learning_rate   = 0.02;
+  s->full_resolution = TRUE;
+  s->refine_iterations = 20;
   g_strlcpy (s->model, "starry-night", sizeof (s->model));
   s->strength        = 1.0;
   s->scale           = 1.0;
@@ -95,6 +99,8 @@ impasto_settings_validate (const ImpastoSettings *s, GError **error)
          check_int (s->optimizer,       0, 1,      _("The optimiser"), error) &&
          check_int (s->init,            0, 2,      _("The starting image"), error) &&
          check_int (s->multiscale,      0, 2,      _("The coarse-to-fine mode"), error) &&
+         check_int (s->full_resolution, 0, 1,      _("Full resolution"), error) &&
+         check_int (s->refine_iterations, 1, 1000, _("The number of refinement steps"), error) &&
          check_int (s->pooling,         0, 1,      _("The pooling mode"), error) &&
          check_int (s->seed,            0, G_MAXINT, _("The random seed"), error) &&
          check_int (s->threads,         0, 256,    _("The thread count"), error);
@@ -137,6 +143,8 @@ impasto_settings_serialize (const ImpastoSettings *s, const ImpastoLinks *links)
   PUT_D ("learning-rate", s->learning_rate);
   PUT_I ("init", s->init);
   PUT_I ("multiscale", s->multiscale);
+  PUT_I ("full-resolution", s->full_resolution);
+  PUT_I ("refine-iterations", s->refine_iterations);
   PUT_I ("pooling", s->pooling);
   PUT_S ("content-layers", s->content_layers);
   PUT_S ("style-layers", s->style_layers);
@@ -263,6 +271,8 @@ impasto_settings_parse (const gchar     *text,
       D ("learning-rate", learning_rate);
       I ("init", init, G_MININT, G_MAXINT);
       I ("multiscale", multiscale, G_MININT, G_MAXINT);
+      I ("full-resolution", full_resolution, G_MININT, G_MAXINT);
+      I ("refine-iterations", refine_iterations, G_MININT, G_MAXINT);
       I ("pooling", pooling, G_MININT, G_MAXINT);
       S ("content-layers", s->content_layers);
       S ("style-layers", s->style_layers);

@@ -42,6 +42,8 @@ typedef struct
   gdouble learning_rate;
   gint    init;                    /* 0 content, 1 noise, 2 style */
   gint    multiscale;              /* 0 auto, 1 on, 2 off */
+  gint    full_resolution;         /* refine up to the layer's own pixels */
+  gint    refine_iterations;       /* steps at the first size above the processing size */
   gint    pooling;                 /* 0 average, 1 max */
   gchar   content_layers[256];
   gchar   style_layers[512];

@@ -10,7 +10,7 @@
          ; Gatys on the weights-free network: no model files needed.
          (gatys (lambda (image drawable style-drawable . args)
                   (let ((a (if (null? args)
-                               (list 1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2)
+                               (list 1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2 0 20)
                                (car args))))
                     (apply plug-in-impasto-gatys
                            (append (list RUN-NONINTERACTIVE image drawable style-drawable
@@ -63,7 +63,7 @@
       (let ((p (open-output-file fake))) (display "this is text, not a PNG" p) (close-output-port p))
       (say "unreadable-style "
            (outcome (lambda () (plug-in-impasto-gatys RUN-NONINTERACTIVE image layer -1 fake ""
-                                                      1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2))))
+                                                      1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2 0 20))))
       (say "unreadable-style-layers " (layer-count image)))
 
     ; Style files that decoders choke on (test_gimp.py writes them): a text
@@ -74,7 +74,7 @@
           (say "bad-style-file-" name " "
                (outcome (lambda () (plug-in-impasto-gatys RUN-NONINTERACTIVE image layer -1
                                                           (string-append work "/" name) ""
-                                                          1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2))))
+                                                          1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2 0 20))))
           (say "bad-style-file-" name "-layers " (layer-count image))))
       (list "notes.jpg" "empty.png" "truncated.png" "huge.png"))
 
@@ -102,7 +102,7 @@
 
     ; Every numeric PDB argument out of range is a PDB error.
     (let* ((il (new-image 20 20 RGB)) (image (car il)) (layer (cadr il))
-           (ok (list 1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2))
+           (ok (list 1.0 2.0 0.02 1.0 4 32 0 2 0 0.02 0 0 0 "" "" 3 2 0 20))
            (with (lambda (lst i v) (let loop ((l lst) (k 0))
                                      (if (null? l) '()
                                          (cons (if (= k i) v (car l)) (loop (cdr l) (+ k 1)))))))
@@ -110,7 +110,8 @@
                             (cons 3 0.0) (cons 3 9.0) (cons 4 0) (cons 4 200000) (cons 5 8) (cons 5 9000)
                             (cons 6 -1) (cons 6 3) (cons 7 -1) (cons 7 3) (cons 8 -1) (cons 8 2)
                             (cons 9 0.0) (cons 9 11.0) (cons 10 -1) (cons 10 3) (cons 11 -1) (cons 11 3)
-                            (cons 12 -1) (cons 12 2) (cons 15 -1) (cons 16 -1) (cons 16 257)))
+                            (cons 12 -1) (cons 12 2) (cons 15 -1) (cons 16 -1) (cons 16 257)
+                            (cons 17 -1) (cons 17 2) (cons 18 0) (cons 18 1001)))
            (mok (list 1.0 0 1.0 0 2 -1 "" 1.0))
            (bad-model (list (cons 0 -0.1) (cons 0 1.1) (cons 1 -1) (cons 1 3) (cons 2 0.01) (cons 2 5.0)
                             (cons 3 -1) (cons 3 9000) (cons 4 -1) (cons 4 257) (cons 7 -0.1) (cons 7 1.1)))

@@ -10,7 +10,7 @@
                                   name 0 9 0 0 0 0 0)))
          (gatys (lambda (image drawable style-drawable style-files style-weight)
                   (car (plug-in-impasto-gatys RUN-NONINTERACTIVE image drawable style-drawable style-files ""
-                                              1.0 style-weight 0.02 1.0 6 64 0 0 0 0.02 0 0 0 "" "" 3 2))))
+                                              1.0 style-weight 0.02 1.0 6 64 0 0 0 0.02 0 0 0 "" "" 3 2 0 20))))
          (layer-count (lambda (image) (car (gimp-image-get-layers image))))
          ; Where a layer stands and what it is called: a re-render keeps both.
          (place (lambda (image layer)
@@ -61,7 +61,7 @@
         (say "no-style " (if (catch #f (gatys image source -1 "" 2.0)) "accepted" "error"))
         (say "bad-iterations "
              (if (catch #f (plug-in-impasto-gatys RUN-NONINTERACTIVE image source -1 style ""
-                                                  1.0 2.0 0.02 1.0 0 64 0 0 0 0.02 0 0 0 "" "" 0 2))
+                                                  1.0 2.0 0.02 1.0 0 64 0 0 0 0.02 0 0 0 "" "" 0 2 0 20))
                  "accepted" "error"))
         (say "rerender-plain-layer "
              (if (catch #f (plug-in-impasto-rerender RUN-NONINTERACTIVE image source)) "accepted" "error"))
@@ -98,7 +98,7 @@
     (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE (string-append work "/content.png") "content.png")))
            (source (car (gimp-image-get-active-layer image)))
            (result (car (plug-in-impasto-gatys RUN-WITH-LAST-VALS image source -1 "" ""
-                                               -5.0 -5.0 -5.0 -5.0 0 0 9 9 9 -5.0 9 9 9 "" "" -5 -5))))
+                                               -5.0 -5.0 -5.0 -5.0 0 0 9 9 9 -5.0 9 9 9 "" "" -5 -5 -5 -5))))
       (let ((p (open-output-file (string-append work "/parasite-last-values.txt"))))
         (display (caddr (car (gimp-item-get-parasite result "impasto-settings"))) p)
         (close-output-port p))

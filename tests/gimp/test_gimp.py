@@ -286,7 +286,7 @@ class GimpBadInput(SchemeResults, CleanGimpRun):
         self.assertIn("selection does not touch this layer", self.gimp.stderr)
 
     def test_every_argument_out_of_range(self):
-        self.assertEqual(self.r("bad-args-tried"), "41")
+        self.assertEqual(self.r("bad-args-tried"), "45")
         self.assertEqual(self.r("bad-args-accepted"), "0",
                          [k + " " + v for k, v in self.results.items() if k.startswith("accepted")])
         self.assertEqual(self.r("bad-args-layers"), "1")

@@ -166,15 +166,24 @@ TEST_F(Dialog, QualityPresetsSetTheRawNumbersAndBack) {
   gimp_int_combo_box_set_active(quality, IMPASTO_QUALITY_FINE);
   EXPECT_EQ(gtk_adjustment_get_value(adj("iterations")), 300);
   EXPECT_EQ(gtk_adjustment_get_value(adj("size")), 512);
+  auto* full = GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "full-resolution"));
+  EXPECT_TRUE(gtk_toggle_button_get_active(full)) << "Fine paints at the layer's own pixels";
   gimp_int_combo_box_set_active(quality, IMPASTO_QUALITY_DRAFT);
   EXPECT_EQ(gtk_adjustment_get_value(adj("iterations")), 60);
+  EXPECT_FALSE(gtk_toggle_button_get_active(full)) << "Draft stops at the processing size";
   gtk_adjustment_set_value(adj("iterations"), 61);
   gimp_int_combo_box_get_active(quality, &q);
   EXPECT_EQ(q, IMPASTO_QUALITY_CUSTOM);
   gtk_adjustment_set_value(adj("iterations"), 150);
   gtk_adjustment_set_value(adj("size"), 384);
   gimp_int_combo_box_get_active(quality, &q);
+  EXPECT_EQ(q, IMPASTO_QUALITY_CUSTOM) << "Balanced also paints at full resolution";
+  gtk_toggle_button_set_active(full, TRUE);
+  gimp_int_combo_box_get_active(quality, &q);
   EXPECT_EQ(q, IMPASTO_QUALITY_BALANCED);
+  ImpastoSettings out;
+  impasto_dialog_get_settings(dialog_, &out);
+  EXPECT_EQ(out.full_resolution, 1);
 }
 
 TEST_F(Dialog, SwitchingMethodKeepsTheSharedSettings) {

@@ -25,6 +25,11 @@ struct NetworkDescription {
   bool is_fallback = false;  // true for the weights-free network
   std::vector<std::string> content_layers;
   std::vector<LayerWeight> style_layers;
+  // Content layers above the processing size (GatysOptions::full_resolution):
+  // shallower than content_layers, so that at 100% zoom the photo's edges
+  // hold and flat areas stay calm (docs/full-resolution.md). Empty: the
+  // content_layers.
+  std::vector<std::string> refine_content_layers;
   // Input preprocessing: x' = (x * input_scale - mean) / std, x in [0, 1].
   double input_scale = 1.0;
   std::vector<double> mean{0.0, 0.0, 0.0};
@@ -56,6 +61,7 @@ class SequentialFeatureNetworkImpl : public torch::nn::Module {
   // layer and crop the activations back, so the convolutions' zero padding
   // does not paint a frame at the edges.
   void set_reflect_padding(int pixels) { reflect_padding_ = pixels; }
+  int reflect_padding() const { return reflect_padding_; }
 
  private:
   NetworkDescription description_;

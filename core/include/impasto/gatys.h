@@ -38,6 +38,20 @@ struct GatysOptions {
   // Coarse-to-fine: start at a quarter or half of `size` and refine. Auto
   // turns it on for sizes above 256.
   enum class MultiScale { Auto, On, Off } multiscale = MultiScale::Auto;
+  // Above `size`, refine up to the picture's own pixels instead of
+  // resampling: levels double in size up to the input's, each starting from
+  // the level below with the photo's finer detail added back, and each
+  // optimised in tiles against the whole picture's style statistics
+  // (tiled_objective.h) with Adam, in bounded memory. The content there is
+  // measured at the network's refine_content_layers with
+  // refine_content_factor times the content weight, which keeps the photo's
+  // edges crisp at 100%. The first refinement level takes
+  // `refine_iterations` steps, each next one fewer (docs/full-resolution.md
+  // has the measurements behind the defaults).
+  bool full_resolution = true;
+  int refine_iterations = 20;
+  double refine_learning_rate = 0.01;
+  double refine_content_factor = 3.0;
   ColorPreservation preserve_colors = ColorPreservation::None;
   std::uint64_t seed = 0;
   int threads = 0;              // 0: every core
@@ -63,6 +77,8 @@ struct Progress {
   int iterations = 0;     // of the current scale
   int scale = 0;          // 0-based index of the current scale
   int scales = 1;
+  int scale_long_side = 0;  // pixels, of the current scale
+  double seconds_left = -1.0;  // estimate; negative until there is one
   // Renders the current result (at processing size); costs a copy, so call
   // it only when an intermediate image is wanted.
   std::function<Image()> intermediate;
@@ -83,6 +99,12 @@ struct GatysResult {
   double final_loss = 0.0;
   std::vector<std::string> notes;  // messages for the user (English)
 };
+
+// Rough seconds a run on a width x height picture takes: the schedule's
+// steps times per-pixel costs measured on a 2-core x86-64 machine
+// (docs/full-resolution.md), scaled by the threads the run will use. For
+// telling users what a setting costs, not for deciding anything.
+double gatys_seconds_needed(std::int64_t width, std::int64_t height, const GatysOptions& options);
 
 // content: RGB or RGBA. mask (optional, may be empty): 1 channel, content's
 // size, 1 = stylise, 0 = keep the original. Throws impasto::Error.

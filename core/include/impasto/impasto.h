@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-#define IMPASTO_C_API_VERSION 1
+#define IMPASTO_C_API_VERSION 2
 
 /* Values of ImpastoGatysParams.optimizer / init / preserve_colors. */
 enum { IMPASTO_OPTIMIZER_LBFGS = 0, IMPASTO_OPTIMIZER_ADAM = 1 };
@@ -29,6 +29,8 @@ typedef struct {
   int init, optimizer, iterations;
   double learning_rate;
   int size, multiscale, preserve_colors;
+  int full_resolution;      /* refine up to the image's own pixels */
+  int refine_iterations;    /* steps at the first refinement level */
   unsigned long long seed;
   int threads;
   const char *device;       /* NULL: "cpu" */
@@ -93,6 +95,9 @@ double impasto_feedforward_memory (const ImpastoFeedForwardParams *params, int w
 double impasto_gatys_memory (const ImpastoGatysParams *params, int width, int height,
                              const ImpastoStyleImage *styles, int n_styles, int has_mask);
 double impasto_available_memory (void);
+/* Rough seconds a Gatys run on a width x height image takes on this
+ * machine, for telling the user what a setting costs. */
+double impasto_gatys_seconds (const ImpastoGatysParams *params, int width, int height);
 
 void impasto_free (void *pointer);
 

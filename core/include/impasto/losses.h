@@ -14,6 +14,11 @@ torch::Tensor gram_matrix(const torch::Tensor& features);
 // error of the original formulation.
 enum class LossScale { Normalised, Mean };
 
+// What a sum of squared errors is divided by under `scale`, given the sum of
+// the target's squares and its number of elements: content_loss and
+// style_loss are exactly sum((x - target)^2) / squared_error_normaliser.
+double squared_error_normaliser(double target_square_sum, double count, LossScale scale);
+
 torch::Tensor content_loss(const torch::Tensor& features, const torch::Tensor& target, LossScale scale);
 torch::Tensor style_loss(const torch::Tensor& gram, const torch::Tensor& target_gram, LossScale scale);
 // Mean squared difference between neighbouring pixels, both directions.

@@ -27,6 +27,9 @@ struct LossBreakdown {
   double total = 0.0, content = 0.0, style = 0.0, tv = 0.0;
 };
 
+// `options` with empty layer lists replaced by the network's defaults.
+PerceptualLossOptions with_default_layers(PerceptualLossOptions options, const NetworkDescription& network);
+
 class PerceptualLoss {
  public:
   // styles: 1 x 3 x H x W tensors in [0, 1], blended by `style_weights`
@@ -41,6 +44,12 @@ class PerceptualLoss {
   // averaged over the batch.
   torch::Tensor loss(const torch::Tensor& image, const std::vector<torch::Tensor>& content_targets,
                      LossBreakdown* breakdown = nullptr);
+
+  // What the loss was built from, layers resolved to the network's defaults
+  // where none were given; the style targets are per style layer.
+  const SequentialFeatureNetwork& network() const { return network_; }
+  const PerceptualLossOptions& options() const { return options_; }
+  const std::vector<torch::Tensor>& style_targets() const { return style_targets_; }
 
  private:
   SequentialFeatureNetwork network_;
