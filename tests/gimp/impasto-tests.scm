@@ -10,7 +10,7 @@
                                   name 0 9 0 0 0 0 0)))
          (gatys (lambda (image drawable style-drawable style-files style-weight)
                   (car (plug-in-impasto-gatys RUN-NONINTERACTIVE image drawable style-drawable style-files ""
-                                              1.0 style-weight 0.02 1.0 6 64 0 0 0 0.02 0 0 0 "" "" 3 2 0 20))))
+                                              1.0 style-weight 0.02 1.0 6 64 0 0 0 0.02 0 0 0 "" "" 3 2 1 20))))
          (layer-count (lambda (image) (car (gimp-image-get-layers image))))
          ; Where a layer stands and what it is called: a re-render keeps both.
          (place (lambda (image layer)

@@ -141,6 +141,8 @@ class GimpBatch(SchemeResults, CleanGimpRun):
         self.assertEqual(fields["style-weight"], "2")
         self.assertEqual(fields["iterations"], "6")
         self.assertEqual(fields["seed"], "3")
+        self.assertEqual(fields["full-resolution"], "1")
+        self.assertEqual(fields["refine-iterations"], "20")
         self.assertEqual(fields["network"], "darknet-tiny")
         self.assertIn("impasto-version", fields)
         self.assertNotEqual(fields["source-tattoo"], "0")

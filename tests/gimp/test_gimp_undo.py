@@ -141,7 +141,7 @@ class UndoInTheUserInterface(unittest.TestCase):
                 ' (gimp-display-new img) img)')
         before = self.layers()
         result = self.sf('(car (plug-in-impasto-gatys RUN-NONINTERACTIVE img src -1 "%s" ""'
-                         ' 1.0 2.0 0.02 1.0 5 64 0 2 0 0.02 0 0 0 "" "" 0 2 0 20))' % style)
+                         ' 1.0 2.0 0.02 1.0 5 64 0 2 0 0.02 0 0 0 "" "" 0 2 1 20))' % style)
         after = self.layers()
         self.assertEqual(len(after.split()), 2, after)
         self.assertIn(result, after)
