@@ -5,6 +5,7 @@
 // keys: size, iterations, refine (refine_iterations), refine_lr, full (0/1),
 // models (model folder), content, style, tv (loss weights). bench/full-resolution drives it.
 #include "impasto/gatys.h"
+#include "raw_image.h"
 
 #include <chrono>
 #include <cstdio>
@@ -13,26 +14,14 @@
 #include <stdexcept>
 #include <string>
 
-namespace {
-
-impasto::Image read_raw(const std::string& path, int height, int width) {
-  impasto::Image image(width, height, 3);
-  std::ifstream in(path, std::ios::binary);
-  in.read(reinterpret_cast<char*>(image.pixels.data()), static_cast<std::streamsize>(image.pixels.size() * sizeof(float)));
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return image;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   if (argc < 8) {
     std::fprintf(stderr, "usage: %s CONTENT H W STYLE H W OUT [key=value ...]\n", argv[0]);
     return 2;
   }
   try {
-    const auto content = read_raw(argv[1], std::atoi(argv[2]), std::atoi(argv[3]));
-    const auto style = read_raw(argv[4], std::atoi(argv[5]), std::atoi(argv[6]));
+    const auto content = impasto::bench::read_raw(argv[1], std::atoi(argv[2]), std::atoi(argv[3]));
+    const auto style = impasto::bench::read_raw(argv[4], std::atoi(argv[5]), std::atoi(argv[6]));
     impasto::GatysOptions o;
     for (int i = 8; i < argc; ++i) {
       const std::string arg = argv[i];
@@ -54,9 +43,8 @@ int main(int argc, char** argv) {
     auto result = impasto::stylize_gatys(content, {{style, 1.0}}, {}, o, [&](const impasto::Progress& p) {
       const std::chrono::duration<double> t = std::chrono::steady_clock::now() - start;
       std::printf("{\"t\": %.3f, \"scale\": %d, \"scales\": %d, \"side\": %d, \"iteration\": %d, \"iterations\": %d, "
-                  "\"fraction\": %.5f, \"seconds_left\": %.1f, \"loss\": %.8g}\n",
-                  t.count(), p.scale, p.scales, p.scale_long_side, p.iteration, p.iterations, p.fraction,
-                  p.seconds_left, p.loss);
+                  "\"fraction\": %.5f, \"loss\": %.8g}\n",
+                  t.count(), p.scale, p.scales, p.scale_long_side, p.iteration, p.iterations, p.fraction, p.loss);
       std::fflush(stdout);
       return true;
     });

@@ -13,6 +13,7 @@
 // bench/peers/seed_loss.py can score it with the seed's own loss; the time
 // spent writing is left out of "t".
 #include "impasto/gatys.h"
+#include "raw_image.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,18 +23,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
-
-namespace {
-
-impasto::Image read_raw(const std::string& path, int height, int width) {
-  impasto::Image image(width, height, 3);
-  std::ifstream in(path, std::ios::binary);
-  in.read(reinterpret_cast<char*>(image.pixels.data()), static_cast<std::streamsize>(image.pixels.size() * sizeof(float)));
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return image;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -45,8 +34,8 @@ int main(int argc, char** argv) {
     std::ifstream in(work + "/inputs.json");
     const auto inputs = nlohmann::json::parse(in);
     const auto c = inputs.at("content").get<std::vector<int>>(), s = inputs.at("style").get<std::vector<int>>();
-    const auto content = read_raw(work + "/content.f32", c[0], c[1]);
-    const auto style = read_raw(work + "/style.f32", s[0], s[1]);
+    const auto content = impasto::bench::read_raw(work + "/content.f32", c[0], c[1]);
+    const auto style = impasto::bench::read_raw(work + "/style.f32", s[0], s[1]);
 
     impasto::GatysOptions o;
     o.network.network = "vgg19";

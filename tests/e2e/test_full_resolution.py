@@ -16,6 +16,9 @@ import numpy as np
 from PIL import Image
 
 source, shared = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(source, "bench"))
+from photo_figures import figures  # noqa: E402
+
 photo = os.path.join(source, "tests", "e2e", "data", "ladybird-2560.jpg")
 painting = os.path.join(source, "data", "sample", "starry-night.jpg")
 models = os.path.join(shared, "models")
@@ -23,27 +26,6 @@ if not os.path.exists(os.path.join(models, "darknet-tiny", "model.json")):
     print("SKIP: ../shared is absent (%s): the real Tiny Darknet is needed to judge a full-resolution painting" % shared)
     sys.exit(77)
 env = dict(os.environ, IMPASTO_MODEL_DIR=models, OMP_NUM_THREADS="2")
-
-
-def luminance(image):
-    a = np.asarray(image.convert("RGB"), np.float32) / 255
-    return 0.2126 * a[..., 0] + 0.7152 * a[..., 1] + 0.0722 * a[..., 2]
-
-
-def laplacian_std(l):
-    return (4 * l[1:-1, 1:-1] - l[:-2, 1:-1] - l[2:, 1:-1] - l[1:-1, :-2] - l[1:-1, 2:]).std()
-
-
-def gradient_magnitude(l):
-    return np.hypot(l[2:, 1:-1] - l[:-2, 1:-1], l[1:-1, 2:] - l[1:-1, :-2])
-
-
-def figures(original, result):
-    hf = laplacian_std(luminance(result)) / laplacian_std(luminance(original))
-    small = lambda im: luminance(im.resize((1024, round(im.height * 1024 / im.width)), Image.BILINEAR))
-    structure = np.corrcoef(gradient_magnitude(small(original)).ravel(),
-                            gradient_magnitude(small(result)).ravel())[0, 1]
-    return hf, structure
 
 
 def run(out, *extra):
