@@ -10,7 +10,6 @@
 #include "tensor_image.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <thread>
 
@@ -95,12 +94,16 @@ std::vector<Level> schedule(const GatysOptions& o, int64_t long_side, int64_t fu
   return levels;
 }
 
-// Relative cost of one step at a level: pixels, and for tiled levels the
-// extra no-gradient pass and the tiles' margins.
-double step_cost(const Level& l) { return static_cast<double>(l.long_side) * l.long_side * (l.refine ? 1.6 : 1.0); }
+// Seconds per megapixel and step with Tiny Darknet on 2 cores: the whole
+// picture at once, and in tiles (the extra no-gradient pass, the margins).
+constexpr double kWholeSecondsPerStep = 0.45, kTiledSecondsPerStep = 0.85;
 
-// Turns steps done into Progress: the fraction of the whole run by cost, and
-// the time left from the pace so far.
+// Relative cost of one step at a level, for progress.
+double step_cost(const Level& l) {
+  return static_cast<double>(l.long_side) * l.long_side * (l.refine ? kTiledSecondsPerStep : kWholeSecondsPerStep);
+}
+
+// Turns steps done into Progress: the fraction of the whole run by cost.
 class ProgressTracker {
  public:
   ProgressTracker(const ProgressCallback& callback, const std::vector<Level>& levels) : callback_(callback) {
@@ -119,8 +122,6 @@ class ProgressTracker {
     p.scale = static_cast<int>(index);
     p.scales = static_cast<int>(levels.size());
     p.scale_long_side = static_cast<int>(levels[index].long_side);
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (p.fraction > 0.02 && elapsed > 1.0) p.seconds_left = elapsed * (1.0 - p.fraction) / p.fraction;
     p.intermediate = std::move(intermediate);
     if (!callback_(p)) throw Cancelled();
   }
@@ -129,7 +130,6 @@ class ProgressTracker {
  private:
   const ProgressCallback& callback_;
   double total_ = 0.0, done_levels_ = 0.0;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 // The style images as the loss sees them at a level: `side` x detail size on
@@ -269,13 +269,10 @@ double gatys_seconds_needed(std::int64_t width, std::int64_t height, const Gatys
   if (width < 1 || height < 1) return 0.0;
   const int64_t full_side = std::max(width, height);
   const int64_t long_side = std::min<int64_t>(options.size, std::max<int64_t>(64, full_side));
-  // Seconds per megapixel and step with Tiny Darknet on 2 cores: the whole
-  // picture at once, and in tiles (two passes, margins).
-  const double whole = 0.45, tiled = 0.85, start = 2.0;
-  double seconds = start;
+  double seconds = 2.0;  // loading the network
   for (const auto& l : schedule(options, long_side, full_side)) {
     const auto [h, w] = fit(height, width, l.long_side);
-    seconds += l.iterations * static_cast<double>(h * w) / 1e6 * (l.refine ? tiled : whole);
+    seconds += l.iterations * static_cast<double>(h * w) / 1e6 * (l.refine ? kTiledSecondsPerStep : kWholeSecondsPerStep);
   }
   const double cores = std::max(1u, std::thread::hardware_concurrency());
   const double threads = options.threads > 0 ? std::min<double>(options.threads, cores) : cores;

@@ -2,6 +2,7 @@
 
 #include "impasto/error.h"
 #include "recycling_allocator.h"
+#include "tiled_objective.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -155,7 +156,8 @@ std::uint64_t gatys_memory_needed(std::int64_t width, std::int64_t height, bool 
   // for one tile with its margins. The result's copies come later, within
   // the 80 a pixel above.
   if (o.full_resolution && std::max(width, height) > side) {
-    const double tile = 512.0 + 2.0 * 64.0;
+    const TiledObjective::Options tiling;
+    const double tile = static_cast<double>(tiling.tile + 2 * tiling.margin);
     bytes += std::max(0.0, (16.0 + 110.0 - 80.0) * N) + activations * tile * tile;
   }
   return to_bytes(bytes);

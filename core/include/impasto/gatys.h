@@ -78,7 +78,6 @@ struct Progress {
   int scale = 0;          // 0-based index of the current scale
   int scales = 1;
   int scale_long_side = 0;  // pixels, of the current scale
-  double seconds_left = -1.0;  // estimate; negative until there is one
   // Renders the current result (at processing size); costs a copy, so call
   // it only when an intermediate image is wanted.
   std::function<Image()> intermediate;
