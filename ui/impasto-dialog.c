@@ -50,6 +50,9 @@ struct _ImpastoDialog
 
 /* ---- quality presets ------------------------------------------------------ */
 
+/* Indexed by ImpastoQuality. */
+static const gchar *quality_names[] = { N_("Draft"), N_("Balanced"), N_("Fine"), N_("Custom") };
+
 void
 impasto_quality_values (ImpastoQuality quality, gint *iterations, gint *size, gboolean *full_resolution)
 {
@@ -226,7 +229,6 @@ say (GtkWidget *label, const gchar *text)
 static void
 update_cost (ImpastoDialog *d)
 {
-  static const gchar *names[] = { N_("Draft"), N_("Balanced"), N_("Fine"), N_("Custom") };
   GtkTreeModel       *store;
   GtkTreeIter         iter;
   ImpastoSettings     now;
@@ -249,11 +251,11 @@ update_cost (ImpastoDialog *d)
       impasto_quality_values (q, &s.iterations, &s.size, &s.full_resolution);
       seconds = d->estimate_seconds (&s, d->estimate_data);
       if (seconds <= 0.0)
-        label = g_strdup (_(names[q]));
+        label = g_strdup (_(quality_names[q]));
       else if (seconds < 90.0)
-        label = g_strdup_printf (_("%s (about %d s)"), _(names[q]), MAX (1, (gint) (seconds + 0.5)));
+        label = g_strdup_printf (_("%s (about %d s)"), _(quality_names[q]), MAX (1, (gint) (seconds + 0.5)));
       else
-        label = g_strdup_printf (_("%s (about %d min)"), _(names[q]), (gint) (seconds / 60.0 + 0.5));
+        label = g_strdup_printf (_("%s (about %d min)"), _(quality_names[q]), (gint) (seconds / 60.0 + 0.5));
       gtk_list_store_set (GTK_LIST_STORE (store), &iter, GIMP_INT_STORE_LABEL, label, -1);
       g_free (label);
     }
@@ -435,8 +437,10 @@ static GtkWidget *
 quality_row (ImpastoDialog *d, GtkWidget *table, gint row)
 {
   GtkWidget *hbox  = gtk_hbox_new (FALSE, 12);
-  GtkWidget *combo = gimp_int_combo_box_new (_("Draft"), IMPASTO_QUALITY_DRAFT, _("Balanced"), IMPASTO_QUALITY_BALANCED,
-                                             _("Fine"), IMPASTO_QUALITY_FINE, _("Custom"), IMPASTO_QUALITY_CUSTOM, NULL);
+  GtkWidget *combo = gimp_int_combo_box_new (_(quality_names[IMPASTO_QUALITY_DRAFT]), IMPASTO_QUALITY_DRAFT,
+                                             _(quality_names[IMPASTO_QUALITY_BALANCED]), IMPASTO_QUALITY_BALANCED,
+                                             _(quality_names[IMPASTO_QUALITY_FINE]), IMPASTO_QUALITY_FINE,
+                                             _(quality_names[IMPASTO_QUALITY_CUSTOM]), IMPASTO_QUALITY_CUSTOM, NULL);
   GtkWidget *label;
 
   gtk_box_pack_start (GTK_BOX (hbox), combo, FALSE, FALSE, 0);

@@ -190,10 +190,10 @@ gatys_params_for (const ImpastoCore *core, const ImpastoSettings *s, ImpastoGaty
 gdouble
 impasto_render_seconds (const ImpastoSettings *s, gint width, gint height)
 {
-  const ImpastoCore  *core = impasto_core_get (NULL);
+  const ImpastoCore  *core = s->method == IMPASTO_METHOD_GATYS ? impasto_core_get (NULL) : NULL;
   ImpastoGatysParams  p;
 
-  if (!core || s->method != IMPASTO_METHOD_GATYS)
+  if (!core)
     return 0.0;
   gatys_params_for (core, s, &p);
   return core->gatys_seconds (&p, width, height);
