@@ -17,7 +17,7 @@ enum_start (impasto_feedforward_colors)
 enum_end (ImpastoFeedforwardColors)
 
 property_string (model, _("Style model"), "starry-night")
-  description (_("Name of an installed style model (see models/fetch --list), or the path of a model"))
+  description (_("Name of an installed style model (as the Style Transfer dialog lists it), or the path of a model"))
 
 property_file_path (model_dir, _("Model folder"), "")
   description (_("Folder holding the installed models; empty: the default model folder"))

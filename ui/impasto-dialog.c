@@ -9,6 +9,7 @@
 #include <libgimpwidgets/gimpwidgets.h>
 
 #include "impasto-dialog.h"
+#include "impasto-model-install.h"
 #include "impasto-models.h"
 #include "impasto-style-file.h"
 
@@ -557,23 +558,45 @@ add_model_row (ImpastoDialog *d, const gchar *name, const gchar *display, const 
   g_free (text);
 }
 
-static GtkWidget *
-model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
+static void
+fill_models (ImpastoDialog *d, GList *models)
 {
-  GtkWidget         *vbox = gtk_vbox_new (FALSE, 12);
-  GtkWidget         *scrolled, *label, *table, *expander, *advanced, *mnemonic;
-  GtkTreeViewColumn *column;
-  GtkCellRenderer   *cell;
-  GList             *l;
-  gchar             *dir, *hint;
+  GList *l;
 
-  d->model_store = gtk_list_store_new (MODEL_N_COLS, GDK_TYPE_PIXBUF, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
-  for (l = host->models; l; l = l->next)
+  for (l = models; l; l = l->next)
     {
       const ImpastoModelInfo *m = l->data;
 
       add_model_row (d, m->name, m->display_name, m->licence, m->thumbnail, m->builtin, m->needs_style);
     }
+}
+
+static void select_model (ImpastoDialog *d, const gchar *name);
+
+/* Add model… or Download… brought a model: list it at once, chosen. */
+static void
+model_arrived (const gchar *name, gpointer data)
+{
+  ImpastoDialog *d = data;
+  GList         *models = impasto_list_models ();
+
+  gtk_list_store_clear (d->model_store);
+  fill_models (d, models);
+  impasto_model_list_free (models);
+  select_model (d, name);
+  changed (d);
+}
+
+static GtkWidget *
+model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
+{
+  GtkWidget         *vbox = gtk_vbox_new (FALSE, 12);
+  GtkWidget         *scrolled, *table, *expander, *advanced, *mnemonic, *install;
+  GtkTreeViewColumn *column;
+  GtkCellRenderer   *cell;
+
+  d->model_store = gtk_list_store_new (MODEL_N_COLS, GDK_TYPE_PIXBUF, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  fill_models (d, host->models);
   d->model_view = gtk_tree_view_new_with_model (GTK_TREE_MODEL (d->model_store));
   gtk_tree_view_set_headers_visible (GTK_TREE_VIEW (d->model_view), FALSE);
   column = gtk_tree_view_column_new ();
@@ -601,15 +624,9 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   gtk_container_add (GTK_CONTAINER (scrolled), d->model_view);
   gtk_box_pack_start (GTK_BOX (vbox), scrolled, TRUE, TRUE, 0);
 
-  dir = impasto_user_model_dir ();
-  hint = g_strdup_printf (_("Install more with models/fetch (for example \"models/fetch --list\"); they go to %s."), dir);
-  label = gtk_label_new (hint);
-  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
-  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
-  gimp_label_set_attributes (GTK_LABEL (label), PANGO_ATTR_SCALE, PANGO_SCALE_SMALL, -1);
-  gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
-  g_free (hint);
-  g_free (dir);
+  install = impasto_model_install_new (host->check_model, host->data, model_arrived, d);
+  gtk_box_pack_start (GTK_BOX (vbox), install, FALSE, FALSE, 0);
+  remember (d, "model-install", install);
 
   table = new_table (4);
   add_scale (d, table, 0, "strength", _("S_trength:"), 1.0, 0.0, 1.0, 0.01, 2, FALSE,

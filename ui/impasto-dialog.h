@@ -29,6 +29,9 @@ typedef struct
    * (layer_width x layer_height), shown under Quality; NULL: not shown. */
   gdouble       (*estimate_seconds) (const ImpastoSettings *settings, gpointer data);
   gint            layer_width, layer_height;
+  /* Loads and runs the model at path once (Add model… asks before it
+   * copies a model); NULL: the file layout is all that is checked. */
+  gboolean      (*check_model) (const gchar *path, GError **error, gpointer data);
 } ImpastoDialogHost;
 
 typedef struct _ImpastoDialog ImpastoDialog;

@@ -65,7 +65,7 @@ static const GimpParamDef model_args[] =
   { GIMP_PDB_INT32,    "run-mode",        "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
   { GIMP_PDB_IMAGE,    "image",           "Input image" },
   { GIMP_PDB_DRAWABLE, "drawable",        "Layer to stylise; an Impasto layer is re-rendered in place" },
-  { GIMP_PDB_STRING,   "model",           "Installed style model name (models/fetch --list), or the path of a model" },
+  { GIMP_PDB_STRING,   "model",           "Name of a style model as the Style Transfer dialog lists it (the user's model folder, then the built-in styles), or the path of a model" },
   { GIMP_PDB_FLOAT,    "strength",        "Blend with the original: 0 keeps it, 1 is the full style (default 1)" },
   { GIMP_PDB_INT32,    "preserve-colors", "Colours { STYLE (0), LUMINANCE-TRANSFER (1), MATCH-STYLE-COLOURS (2) }" },
   { GIMP_PDB_FLOAT,    "scale",           "Processing scale: below 1 gives larger brush strokes and runs faster (0.05..4, default 1)" },
@@ -133,8 +133,8 @@ query (void)
 
   gimp_install_procedure (PROC_MODEL,
                           N_("Repaint the layer with a pretrained style model (fast neural style transfer)"),
-                          "Stylises the layer in one pass with a pretrained feed-forward model (install models "
-                          "with models/fetch). Large images are processed in tiles. The result is added as a new "
+                          "Stylises the layer in one pass with a pretrained feed-forward model (more can be added "
+                          "or downloaded from the Style Transfer dialog). Large images are processed in tiles. The result is added as a new "
                           "layer above the source, masked by the selection if there is one, with its settings "
                           "stored on it so that running Impasto on that layer re-renders it.",
                           "Impasto authors", "Impasto authors", "2026",
@@ -441,6 +441,30 @@ estimate_seconds (const ImpastoSettings *s, gpointer data)
   return impasto_render_seconds (s, gimp_drawable_width (dialog_drawable), gimp_drawable_height (dialog_drawable));
 }
 
+/* Add model… asks this before copying a model: it is loaded and run once
+ * on a small grey picture through the same operation a render uses, so a
+ * damaged or foreign file is refused with the operation's own message. */
+static gboolean
+check_model (const gchar *path, GError **error, gpointer data)
+{
+  const GeglRectangle rect = { 0, 0, 32, 32 };
+  GeglBuffer         *picture = gegl_buffer_new (&rect, babl_format ("R'G'B'A float"));
+  GeglColor          *grey = gegl_color_new ("rgb(0.5, 0.5, 0.5)");
+  ImpastoSettings     s;
+  GeglBuffer         *result;
+
+  gegl_buffer_set_color (picture, &rect, grey);
+  impasto_settings_init (&s);
+  s.method = IMPASTO_METHOD_MODEL;
+  g_strlcpy (s.model, path, sizeof s.model);
+  /* An arbitrary-style model (AdaIN) takes the picture as its style too. */
+  result = impasto_render_buffers (picture, picture, &s, NULL, NULL, NULL, error);
+  g_clear_object (&result);
+  g_object_unref (grey);
+  g_object_unref (picture);
+  return !error || !*error;
+}
+
 static void
 settings_changed (ImpastoDialog *d, gpointer data)
 {
@@ -469,6 +493,7 @@ dialog (gint32 drawable, ImpastoSettings *s)
   host.data             = preview;
   host.models           = impasto_list_models ();
   host.estimate_seconds = estimate_seconds;
+  host.check_model      = check_model;
   host.layer_width      = gimp_drawable_width (drawable);
   host.layer_height     = gimp_drawable_height (drawable);
   d = impasto_dialog_new (s, &host);

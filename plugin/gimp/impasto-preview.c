@@ -230,8 +230,11 @@ invalidated (GimpPreview *preview, ImpastoPreview *p)
   impasto_settings_draft (s, MAX (width, height), &draft);
   /* A pretrained model paints strokes of a fixed size in pixels: at a zoom
    * below 1 the preview sees a reduced picture, so enlarge it back (up to
-   * the model's limit) to show the strokes as the final render will. */
-  factor = gimp_zoom_preview_get_factor (GIMP_ZOOM_PREVIEW (p->zoom));
+   * the model's limit) to show the strokes as the final render will.
+   * GIMP's zoom factor is 1 when the whole layer fits the preview. */
+  factor = gimp_zoom_preview_get_factor (GIMP_ZOOM_PREVIEW (p->zoom)) *
+           MIN ((gdouble) width / gimp_drawable_width (p->drawable),
+                (gdouble) height / gimp_drawable_height (p->drawable));
   if (s->method == IMPASTO_METHOD_MODEL && factor > 0.0)
     draft.scale = CLAMP (s->scale / factor, 0.05, 4.0);
 

@@ -81,11 +81,36 @@ class FetchFromMirror(unittest.TestCase):
     @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "models", "fast-style-ml5", "wave")), "no ml5 models")
     def test_installs_a_style_model(self):
         mirror = os.path.join(SHARED, "models", "fast-style-ml5")
-        r = fetch("--model-dir", self.models, "--mirror", mirror, "wave")
+        r = fetch("--model-dir", self.models, "--mirror", mirror, "--progress", "wave")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(len(os.listdir(os.path.join(self.models, "wave"))), 50)  # manifest, 48 variables, impasto.json
+        # manifest, 48 variables, impasto.json and the thumbnail GIMP's dialog shows
+        self.assertEqual(len(os.listdir(os.path.join(self.models, "wave"))), 51)
         with open(os.path.join(self.models, "wave", "impasto.json")) as f:
-            self.assertEqual(json.load(f)["display_name"], "The Great Wave (Hokusai)")
+            description = json.load(f)
+        self.assertEqual(description["display_name"], "The Great Wave (Hokusai)")
+        self.assertEqual(description["thumbnail"], "style.png")
+        with open(os.path.join(self.models, "wave", "style.png"), "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+        progress = [line.split()[1:] for line in r.stdout.splitlines() if line.startswith("progress ")]
+        self.assertEqual(progress[0], ["0", "49"])
+        self.assertEqual(progress[-1], ["49", "49"])
+        self.assertEqual(len(progress), 50)
+
+    @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "models", "fast-style-ml5", "wave")), "no ml5 models")
+    def test_stopped_download_leaves_nothing(self):
+        # A front end's Cancel sends SIGTERM: the partial download goes.
+        import signal
+        mirror = os.path.join(SHARED, "models", "fast-style-ml5")
+        p = subprocess.Popen([sys.executable, FETCH, "--model-dir", self.models, "--mirror", mirror, "--progress",
+                              "wave"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for line in p.stdout:
+            if line.startswith("progress 5 "):
+                p.send_signal(signal.SIGTERM)
+                break
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("stopped; nothing was installed", err)
+        self.assertEqual(os.listdir(self.models), [])
 
     def test_zip_member_and_unpinned_files(self):
         # pytorch/examples publishes its four styles in one zip, with no
@@ -134,6 +159,12 @@ class FetchFromMirror(unittest.TestCase):
         r = fetch("--model-dir", self.models, "--mirror", os.path.join(self.tmp, "nowhere"), "darknet-tiny")
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot download", r.stderr)
+        # A site that does not answer is told apart from a bad file (the
+        # dialog says the computer may be offline): exit status 3.
+        r = fetch("--model-dir", self.models, "--mirror", "http://127.0.0.1:9", "darknet-tiny")
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("cannot reach 127.0.0.1:9", r.stderr)
+        self.assertEqual(os.listdir(self.models), [])
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 // exactly to the procedure arguments, presets, method switching, Reset,
 // change notification and keyboard access.
 #include "dialog_host.h"
+#include "impasto-model-install.h"
 
 #include <gtest/gtest.h>
 
@@ -372,4 +373,187 @@ TEST_F(Dialog, ThreadsSitUnderEachMethodsAdvancedAndAgree) {
   EXPECT_DOUBLE_EQ(gtk_adjustment_get_value(adj("threads")), 5.0);
   impasto_dialog_get_settings(dialog_, &out);
   EXPECT_EQ(out.threads, 5);
+}
+
+namespace {
+
+// A private model folder for the tests that install models; the list and
+// the environment come back afterwards.
+class InstallModels : public Dialog {
+ protected:
+  void SetUp() override {
+    Dialog::SetUp();
+    shared_ = g_getenv("IMPASTO_TEST_SHARED") ? g_getenv("IMPASTO_TEST_SHARED") : "";
+    old_dir_ = g_getenv("IMPASTO_MODEL_DIR") ? g_getenv("IMPASTO_MODEL_DIR") : "";
+    dir_ = g_dir_make_tmp("impasto-models-XXXXXX", nullptr);
+    g_setenv("IMPASTO_MODEL_DIR", dir_, TRUE);
+  }
+  void TearDown() override {
+    Dialog::TearDown();
+    std::string rm = std::string("rm -rf '") + dir_ + "'";
+    ASSERT_EQ(system(rm.c_str()), 0);
+    g_free(dir_);
+    g_setenv("IMPASTO_MODEL_DIR", old_dir_.c_str(), TRUE);
+    g_unsetenv("IMPASTO_FETCH_MIRROR");
+  }
+  GtkWidget* install() { return GTK_WIDGET(impasto_dialog_lookup(dialog_, "model-install")); }
+  std::string in_models(const char* name) { return std::string(dir_) + "/" + name; }
+  std::string chosen_model() {
+    ImpastoSettings out;
+    impasto_dialog_get_settings(dialog_, &out);
+    return out.model;
+  }
+  bool wave_available() { return g_file_test((shared_ + "/models/fast-style-ml5/wave").c_str(), G_FILE_TEST_IS_DIR); }
+  std::string shared_, old_dir_;
+  gchar* dir_ = nullptr;
+};
+
+// The check the plug-in makes (it runs the model): here, a stand-in that
+// refuses files named "broken".
+gboolean refuse_broken(const gchar* path, GError** error, gpointer) {
+  if (!strstr(path, "broken")) return TRUE;
+  g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, "the model cannot be loaded");
+  return FALSE;
+}
+
+ImpastoSettings pretrained() {
+  ImpastoSettings s;
+  impasto_settings_init(&s);
+  s.method = IMPASTO_METHOD_MODEL;
+  return s;
+}
+
+}  // namespace
+
+TEST_F(InstallModels, NoDeveloperInstructionsInTheDialog) {
+  open(pretrained());
+  std::function<bool(GtkWidget*)> mentions_fetch = [&](GtkWidget* w) {
+    if (GTK_IS_LABEL(w) && strstr(gtk_label_get_text(GTK_LABEL(w)), "models/fetch")) return true;
+    if (GTK_IS_CONTAINER(w)) {
+      GList* children = gtk_container_get_children(GTK_CONTAINER(w));
+      bool found = false;
+      for (GList* l = children; l && !found; l = l->next) found = mentions_fetch(GTK_WIDGET(l->data));
+      g_list_free(children);
+      return found;
+    }
+    return false;
+  };
+  EXPECT_FALSE(mentions_fetch(impasto_dialog_get_window(dialog_)));
+  ASSERT_NE(install(), nullptr);
+}
+
+TEST_F(InstallModels, AddModelCopiesACheckedModelAndChoosesIt) {
+  if (!wave_available()) GTEST_SKIP() << "../shared is absent: no ml5 model to add";
+  auto host = fake_host(models_);
+  host.check_model = refuse_broken;
+  ImpastoSettings s = pretrained();
+  dialog_ = impasto_dialog_new(&s, &host);
+  gtk_widget_show(impasto_dialog_get_window(dialog_));
+  process_events();
+
+  // The user picks the manifest.json inside an ml5 model's folder: the
+  // folder is the model.
+  impasto_model_install_add(install(), (shared_ + "/models/fast-style-ml5/wave/manifest.json").c_str());
+  EXPECT_NE(std::string(impasto_model_install_message(install())).find("Added “wave”"), std::string::npos)
+      << impasto_model_install_message(install());
+  EXPECT_TRUE(g_file_test(in_models("wave/manifest.json").c_str(), G_FILE_TEST_IS_REGULAR));
+  EXPECT_TRUE(g_file_test(in_models("wave/Variable_47").c_str(), G_FILE_TEST_IS_REGULAR));
+  EXPECT_EQ(chosen_model(), "wave") << "listed at once and chosen";
+  // The same again is listed beside it, not over it.
+  impasto_model_install_add(install(), (shared_ + "/models/fast-style-ml5/wave").c_str());
+  EXPECT_TRUE(g_file_test(in_models("wave-2/manifest.json").c_str(), G_FILE_TEST_IS_REGULAR));
+  EXPECT_EQ(chosen_model(), "wave-2");
+
+  // Not a model, and a model the check refuses: a message, nothing copied.
+  const std::string notes = std::string(dir_) + "-notes.txt", broken = std::string(dir_) + "-broken.pth";
+  g_file_set_contents(notes.c_str(), "hello", -1, nullptr);
+  g_file_set_contents(broken.c_str(), "not a checkpoint", -1, nullptr);
+  impasto_model_install_add(install(), notes.c_str());
+  EXPECT_NE(std::string(impasto_model_install_message(install())).find("is not a style model"), std::string::npos)
+      << impasto_model_install_message(install());
+  impasto_model_install_add(install(), broken.c_str());
+  EXPECT_NE(std::string(impasto_model_install_message(install())).find("the model cannot be loaded"), std::string::npos)
+      << impasto_model_install_message(install());
+  GDir* d = g_dir_open(dir_, 0, nullptr);
+  int entries = 0;
+  while (g_dir_read_name(d)) ++entries;
+  g_dir_close(d);
+  EXPECT_EQ(entries, 2) << "wave and wave-2 only: no copy of a refused file, no temporary folder";
+  EXPECT_EQ(chosen_model(), "wave-2");
+  g_unlink(notes.c_str());
+  g_unlink(broken.c_str());
+}
+
+namespace {
+bool wait_for_download(GtkWidget* install) {
+  for (int i = 0; i < 6000 && impasto_model_install_busy(install); ++i) {
+    process_events();
+    g_usleep(10000);
+  }
+  process_events();
+  return !impasto_model_install_busy(install);
+}
+}  // namespace
+
+TEST_F(InstallModels, DownloadInstallsACatalogueStyleWithItsPicture) {
+  if (!wave_available()) GTEST_SKIP() << "../shared is absent: no local copy of the download site";
+  // The local copy of the site stands in for the internet.
+  g_setenv("IMPASTO_FETCH_MIRROR", (shared_ + "/models/fast-style-ml5").c_str(), TRUE);
+  open(pretrained());
+  impasto_model_install_download(install(), "wave");
+  EXPECT_TRUE(impasto_model_install_busy(install()));
+  ASSERT_TRUE(wait_for_download(install()));
+  EXPECT_STREQ(impasto_model_install_message(install()), "Downloaded “The Great Wave (Hokusai)”.");
+  EXPECT_TRUE(g_file_test(in_models("wave/style.png").c_str(), G_FILE_TEST_IS_REGULAR));
+  EXPECT_EQ(chosen_model(), "wave");
+  // Listed with its picture.
+  GList* models = impasto_list_models();
+  bool pictured = false;
+  for (GList* l = models; l; l = l->next) {
+    auto* m = static_cast<ImpastoModelInfo*>(l->data);
+    if (!strcmp(m->name, "wave")) pictured = m->thumbnail != nullptr;
+  }
+  impasto_model_list_free(models);
+  EXPECT_TRUE(pictured);
+  // And no longer offered for download.
+  GList* offered = impasto_list_downloadable();
+  for (GList* l = offered; l; l = l->next) EXPECT_STRNE(static_cast<ImpastoModelInfo*>(l->data)->name, "wave");
+  EXPECT_EQ(g_list_length(offered), 6u) << "the other ml5 styles (the rest have no pinned checksums)";
+  impasto_model_list_free(offered);
+}
+
+TEST_F(InstallModels, DownloadSaysPlainlyWhenTheSiteCannotBeReached) {
+  g_setenv("IMPASTO_FETCH_MIRROR", "http://127.0.0.1:9", TRUE);  // nothing listens on the discard port
+  open(pretrained());
+  impasto_model_install_download(install(), "udnie");
+  ASSERT_TRUE(wait_for_download(install()));
+  const std::string said = impasto_model_install_message(install());
+  EXPECT_NE(said.find("cannot reach the download site"), std::string::npos) << said;
+  EXPECT_NE(said.find("offline"), std::string::npos) << said;
+  GDir* d = g_dir_open(dir_, 0, nullptr);
+  EXPECT_EQ(d ? g_dir_read_name(d) : nullptr, nullptr) << "nothing installed, nothing left behind";
+  if (d) g_dir_close(d);
+}
+
+TEST_F(InstallModels, CancelStopsTheDownloadAndInstallsNothing) {
+  if (!wave_available()) GTEST_SKIP() << "../shared is absent: no local copy of the download site";
+  g_setenv("IMPASTO_FETCH_MIRROR", (shared_ + "/models/fast-style-ml5").c_str(), TRUE);
+  open(pretrained());
+  impasto_model_install_download(install(), "scream");
+  // The user presses Cancel in the download window while it runs.
+  GtkWidget* window = nullptr;
+  GList* toplevels = gtk_window_list_toplevels();
+  for (GList* t = toplevels; t; t = t->next)
+    if (!g_strcmp0(gtk_window_get_title(GTK_WINDOW(t->data)), "Download Styles")) window = GTK_WIDGET(t->data);
+  g_list_free(toplevels);
+  ASSERT_NE(window, nullptr);
+  gtk_dialog_response(GTK_DIALOG(window), GTK_RESPONSE_CANCEL);
+  ASSERT_TRUE(wait_for_download(install()));
+  EXPECT_NE(std::string(impasto_model_install_message(install())).find("stopped"), std::string::npos)
+      << impasto_model_install_message(install());
+  EXPECT_FALSE(g_file_test(in_models("scream").c_str(), G_FILE_TEST_EXISTS));
+  GDir* d = g_dir_open(dir_, 0, nullptr);
+  const char* left = d ? g_dir_read_name(d) : nullptr;
+  EXPECT_EQ(left, nullptr) << "left behind: " << (left ? left : "");
+  if (d) g_dir_close(d);
 }
