@@ -10,14 +10,25 @@
 namespace impasto {
 namespace {
 
+// How far the picture is mirrored past its edges before the network: the
+// width of the edge bands it paints otherwise (docs/pretrained-styles.md).
+constexpr int64_t kMirrorBorder = 16;
+
 class Ml5StyleModel : public StyleModel {
  public:
   Ml5StyleModel(StyleModelInfo info, Ml5TransformerNet net)
       : info_(std::move(info)), net_(std::move(net)), inference_(*net_, torch::kCPU) {}
   const StyleModelInfo& info() const override { return info_; }
-  // The network halves the size twice and doubles it twice.
+  // The network halves the size twice and doubles it twice. Its
+  // convolutions pad with zeros, more after than before at stride 2
+  // (TensorFlow 'same'), so it paints a band of light or dark along the
+  // right and bottom edges; the picture is mirrored past its edges by
+  // kMirrorBorder pixels first and cropped back after.
   torch::Tensor stylize(const torch::Tensor& image) override {
-    return run_at_multiple(image, 4, [&](const torch::Tensor& x) { return inference_.forward(x, net_->statistics); });
+    const int64_t b = kMirrorBorder, h = image.size(2), w = image.size(3);
+    return run_at_multiple(mirror_pad(image, b, b, b, b), 4, [&](const torch::Tensor& x) {
+             return inference_.forward(x, net_->statistics);
+           }).narrow(2, b, h).narrow(3, b, w);
   }
   void to(torch::Device device) override {
     net_->to(device);

@@ -166,7 +166,7 @@ def ml5_reference(shared_models, out_dir):
     weights = reference_ml5.load(os.path.join(shared_models, "fast-style-ml5", "wave"))
     x = torch.rand(1, 3, 68, 92, generator=torch.Generator().manual_seed(11))
     save_raw(os.path.join(out_dir, "ml5-input.f32"), x)
-    save_raw(os.path.join(out_dir, "ml5-wave-output.f32"), reference_ml5.stylize(weights, x))
+    save_raw(os.path.join(out_dir, "ml5-wave-output.f32"), reference_ml5.stylize_picture(weights, x))
 
 
 

@@ -74,3 +74,25 @@ def stylize(v, image01):
         x = layer(x, transposed=True)
         x = layer(x, relu=False)
         return torch.clamp(150 * torch.tanh(x) + 127.5, 0, 255) / 255.0
+
+
+def mirror_pad(x, left, right, top, bottom):
+    """Mirroring, or repeating the edge where the picture is too small to
+    mirror that far (Impasto's rule)."""
+    mode = "reflect" if max(left, right) < x.shape[3] and max(top, bottom) < x.shape[2] else "replicate"
+    return F.pad(x, [left, right, top, bottom], mode=mode)
+
+
+MIRROR_BORDER = 16
+
+
+def stylize_picture(v, image01):
+    """What Impasto does with a picture (docs/pretrained-styles.md): mirror
+    it 16 pixels past every edge (the network's zero padding paints bands
+    along the edges otherwise), pad right and bottom by mirroring to
+    multiples of 4, run the network, crop back."""
+    h, w = image01.shape[2], image01.shape[3]
+    b = MIRROR_BORDER
+    x = mirror_pad(image01, b, b, b, b)
+    x = mirror_pad(x, 0, -x.shape[3] % 4, 0, -x.shape[2] % 4)
+    return stylize(v, x)[:, :, b:b + h, b:b + w]
