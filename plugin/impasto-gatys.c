@@ -195,6 +195,20 @@ style_side (GeglProperties *o, const GeglRectangle *rect)
   return (gint) side;
 }
 
+/* Each new size of a run, in words, as an informational message in the
+ * "impasto" log domain: GEGL's progress signal carries only a fraction,
+ * and a full-resolution run on a large photo spends minutes at its last
+ * sizes. GIMP's plug-in shows it in the status bar; the gegl program
+ * prints no informational messages. */
+static void
+report_stage (int stage, int stages, int long_side, int refining, void *operation)
+{
+  if (refining)
+    g_info (_("Refining at %d px (size %d of %d)"), long_side, stage + 1, stages);
+  else
+    g_info (_("Painting at %d px (size %d of %d)"), long_side, stage + 1, stages);
+}
+
 static gboolean
 stylize (GeglOperation       *operation,
          const gfloat        *content,
@@ -220,6 +234,7 @@ stylize (GeglOperation       *operation,
 
   core->gatys_params_init (&params);
   fill_params (o, &params);
+  params.stage = report_stage;
   status = core->gatys_run (&params, content, rect->width, rect->height,
                             impasto_style_set_images (styles), impasto_style_set_count (styles),
                             NULL, out, impasto_op_report_progress, operation, &used_fallback, &message);
@@ -230,7 +245,8 @@ stylize (GeglOperation       *operation,
   /* Say so when the fallback replaced a network the user asked for. */
   if (used_fallback && o->network != IMPASTO_GATYS_NETWORK_RANDOM)
     g_message (_("Impasto used the weights-free fallback network: expect a weaker style. "
-                 "Install Tiny Darknet with models/fetch for much better results."));
+                 "Install Tiny Darknet (Download… in the Style Transfer dialog, or models/fetch "
+                 "darknet-tiny) for much better results."));
   return TRUE;
 }
 
@@ -244,6 +260,7 @@ memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *au
 
   core->gatys_params_init (&params);
   fill_params (o, &params);
+  params.stage = report_stage;
   if (aux && !gegl_rectangle_is_empty (gegl_buffer_get_extent (aux)))
     {
       const GeglRectangle *e = gegl_buffer_get_extent (aux);

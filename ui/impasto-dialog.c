@@ -580,10 +580,17 @@ model_arrived (const gchar *name, gpointer data)
   ImpastoDialog *d = data;
   GList         *models = impasto_list_models ();
 
+  gboolean       is_style = FALSE;
+  GList         *l;
+
+  for (l = models; l; l = l->next)
+    is_style |= !strcmp (((ImpastoModelInfo *) l->data)->name, name);
   gtk_list_store_clear (d->model_store);
   fill_models (d, models);
   impasto_model_list_free (models);
-  select_model (d, name);
+  /* A loss network (Tiny Darknet) is no style to choose. */
+  if (is_style)
+    select_model (d, name);
   changed (d);
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <sstream>
 
 namespace {
@@ -120,9 +121,17 @@ impasto::Image mask_image(const float* mask, int width, int height) {
   return out;
 }
 
-impasto::ProgressCallback progress_callback(ImpastoProgressFunc progress, void* user_data) {
-  if (!progress) return {};
-  return [=](const impasto::Progress& p) { return progress(p.fraction, p.loss, user_data) != 0; };
+impasto::ProgressCallback progress_callback(ImpastoProgressFunc progress, void* user_data,
+                                            ImpastoStageFunc stage = nullptr) {
+  if (!progress && !stage) return {};
+  auto last_stage = std::make_shared<int>(-1);
+  return [=](const impasto::Progress& p) {
+    if (stage && p.scale != *last_stage) {
+      *last_stage = p.scale;
+      stage(p.scale, p.scales, p.scale_long_side, p.refining ? 1 : 0, user_data);
+    }
+    return !progress || progress(p.fraction, p.loss, user_data) != 0;
+  };
 }
 
 // Runs `body`, turning every exception into a return code and a message:
@@ -187,7 +196,7 @@ int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgb
       style_inputs.push_back({rgba_image(styles[i].rgba, styles[i].width, styles[i].height), styles[i].weight});
     auto result = impasto::stylize_gatys(rgba_image(content_rgba, width, height), style_inputs,
                                          mask_image(mask, width, height), options,
-                                         progress_callback(progress, user_data));
+                                         progress_callback(progress, user_data, params->stage));
     std::memcpy(out_rgba, result.image.pixels.data(), result.image.pixels.size() * sizeof(float));
     if (used_fallback) *used_fallback = result.used_fallback ? 1 : 0;
   });

@@ -122,6 +122,7 @@ class ProgressTracker {
     p.scale = static_cast<int>(index);
     p.scales = static_cast<int>(levels.size());
     p.scale_long_side = static_cast<int>(levels[index].long_side);
+    p.refining = levels[index].refine;
     p.intermediate = std::move(intermediate);
     if (!callback_(p)) throw Cancelled();
   }

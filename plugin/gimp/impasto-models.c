@@ -257,7 +257,8 @@ impasto_list_downloadable (void)
       gchar            *installed, *thumb;
       ImpastoModelInfo *info;
 
-      if (!n || g_strcmp0 (member (n, "kind"), "style") || !all_files_pinned (n))
+      if (!n || (g_strcmp0 (member (n, "kind"), "style") && g_strcmp0 (member (n, "kind"), "loss-network")) ||
+          !all_files_pinned (n))
         continue;
       name = member (n, "name");
       installed = g_build_filename (user, name, NULL);

@@ -37,8 +37,9 @@ void    impasto_model_list_free     (GList *models);
 /* $IMPASTO_CATALOGUE_DIR, else the installed catalogue: the download
  * program (fetch), its manifest.json and thumbnails of its styles. */
 gchar  *impasto_catalogue_dir       (void);
-/* The catalogue's pretrained styles that are not in the user's model
- * folder yet and can be downloaded with every file's sha256 checked.
+/* The catalogue's pretrained styles and loss networks (Tiny Darknet) that
+ * are not in the user's model folder yet and can be downloaded with every
+ * file's sha256 checked.
  * Sorted by display name; free with impasto_model_list_free(). */
 GList  *impasto_list_downloadable   (void);
 

@@ -27,6 +27,7 @@ struct _ImpastoPreview
   gint                  permille;      /* progress, written by the worker */
   gint64                started;       /* when the current render began */
   guint                 timer;
+  guint                 fit_source;    /* fit_to_room, pending */
 };
 
 typedef struct
@@ -105,9 +106,8 @@ render (const ImpastoSettings *settings, gpointer inputs, gint *cancel, GError *
   return impasto_render_buffers (in->content, in->style, settings, cancel, on_render_progress, data, error);
 }
 
-/* Large by default and growing with the dialog: the zoom preview shows as
- * much of the layer as its allocation holds. After GimpZoomPreview's own
- * style-set, which asks for GIMP's small default preview size. */
+/* Large by default and growing with the dialog (fit_to_room). After GimpZoomPreview's own style-set, which asks for
+ * GIMP's small default preview size. */
 static void
 size_preview (GtkWidget *zoom, GtkStyle *previous, ImpastoPreview *p)
 {
@@ -116,6 +116,78 @@ size_preview (GtkWidget *zoom, GtkStyle *previous, ImpastoPreview *p)
 
   gtk_widget_set_size_request (GIMP_PREVIEW (zoom)->area, MAX (PREVIEW_SIZE / 2, (gint) (w * f)),
                                MAX (PREVIEW_SIZE / 2, (gint) (h * f)));
+}
+
+/* The part of the layer GimpZoomPreview shows at zoom 1: the selection's
+ * bounds, or the whole layer. */
+static void
+shown_extents (ImpastoPreview *p, gint *width, gint *height)
+{
+  gint x, y;
+
+  if (!gimp_drawable_mask_intersect (p->drawable, &x, &y, width, height))
+    {
+      *width  = gimp_drawable_width (p->drawable);
+      *height = gimp_drawable_height (p->drawable);
+    }
+}
+
+/* GimpZoomPreview sizes zoom 1 to at most 512 pixels on the long side
+ * (its bounds), whatever room the preview has: at the dialog's default
+ * size it showed part of the picture, in an enlarged dialog a small
+ * picture in the middle. The bounds follow the room instead, so zoom 1
+ * is always the whole picture filling the preview. */
+static gboolean
+fit_to_room (gpointer data)
+{
+  ImpastoPreview      *p = data;
+  GimpPreview         *preview = GIMP_PREVIEW (p->zoom);
+  GimpScrolledPreview *scrolled = GIMP_SCROLLED_PREVIEW (p->zoom);
+  GtkAllocation        room;
+  GtkRequisition       bar;
+  gint                 w, h, bw, bh;
+  gdouble              s;
+
+  p->fit_source = 0;
+  shown_extents (p, &w, &h);
+  gtk_widget_get_allocation (preview->table, &room);
+  gtk_widget_size_request (scrolled->vscr, &bar);
+  room.width -= bar.width + 4;  /* the scroll bar and the frame's border */
+  gtk_widget_size_request (scrolled->hscr, &bar);
+  room.height -= bar.height + 4;
+  if (room.width < 16 || room.height < 16)
+    return G_SOURCE_REMOVE;
+  s  = MIN ((gdouble) room.width / w, (gdouble) room.height / h);
+  bw = MAX (1, (gint) (w * s));
+  bh = MAX (1, (gint) (h * s));
+  if (bw != preview->xmax - preview->xmin || bh != preview->ymax - preview->ymin)
+    {
+      gimp_preview_set_bounds (preview, 0, 0, bw, bh);
+      /* The preview takes its size from the bounds only when allocated. */
+      gtk_widget_queue_resize (preview->area);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* After the allocation: new bounds allocate again. */
+static void
+room_allocated (GtkWidget *table, GtkAllocation *allocation, ImpastoPreview *p)
+{
+  if (!p->fit_source)
+    p->fit_source = g_idle_add (fit_to_room, p);
+}
+
+/* The scale at which the preview shows the layer (preview pixels per
+ * layer pixel): zoom 1 fits the shown part into the preview's size. */
+static gdouble
+display_scale (ImpastoPreview *p)
+{
+  GimpPreview *preview = GIMP_PREVIEW (p->zoom);
+  gint         w, h;
+
+  shown_extents (p, &w, &h);
+  return gimp_zoom_preview_get_factor (GIMP_ZOOM_PREVIEW (p->zoom)) *
+         MIN ((gdouble) preview->width / w, (gdouble) preview->height / h);
 }
 
 /* Draws the last result, or the original while "Original" is pressed. */
@@ -231,10 +303,8 @@ invalidated (GimpPreview *preview, ImpastoPreview *p)
   /* A pretrained model paints strokes of a fixed size in pixels: at a zoom
    * below 1 the preview sees a reduced picture, so enlarge it back (up to
    * the model's limit) to show the strokes as the final render will.
-   * GIMP's zoom factor is 1 when the whole layer fits the preview. */
-  factor = gimp_zoom_preview_get_factor (GIMP_ZOOM_PREVIEW (p->zoom)) *
-           MIN ((gdouble) width / gimp_drawable_width (p->drawable),
-                (gdouble) height / gimp_drawable_height (p->drawable));
+   */
+  factor = display_scale (p);
   if (s->method == IMPASTO_METHOD_MODEL && factor > 0.0)
     draft.scale = CLAMP (s->scale / factor, 0.05, 4.0);
 
@@ -280,6 +350,11 @@ impasto_preview_new (gint32 drawable)
                              "The optimisation previews at Draft quality"), NULL);
   p->drawable = drawable;
   g_signal_connect_after (p->zoom, "style-set", G_CALLBACK (size_preview), p);
+  /* The picture's frame takes all the room the dialog gives the preview. */
+  gtk_container_child_set (GTK_CONTAINER (GIMP_PREVIEW (p->zoom)->table), GIMP_PREVIEW (p->zoom)->frame,
+                           "x-options", GTK_EXPAND | GTK_SHRINK | GTK_FILL,
+                           "y-options", GTK_EXPAND | GTK_SHRINK | GTK_FILL, NULL);
+  g_signal_connect_after (GIMP_PREVIEW (p->zoom)->table, "size-allocate", G_CALLBACK (room_allocated), p);
   gtk_box_pack_start (GTK_BOX (p->box), p->zoom, TRUE, TRUE, 0);
   hbox = gtk_hbox_new (FALSE, 6);
   p->bar = gtk_progress_bar_new ();
@@ -306,6 +381,8 @@ impasto_preview_widget (ImpastoPreview *p)
 void
 impasto_preview_free (ImpastoPreview *p)
 {
+  if (p->fit_source)
+    g_source_remove (p->fit_source);
   impasto_preview_worker_free (p->worker);
   if (p->timer)
     g_source_remove (p->timer);

@@ -122,7 +122,8 @@ impasto_render_buffers (GeglBuffer            *input,
 
   result = gegl_buffer_new (GEGL_RECTANGLE (0, 0, extent.width, extent.height), babl_format ("R'G'B'A float"));
   g_signal_connect (op, "progress", G_CALLBACK (on_progress), &log);
-  handler = g_log_set_handler ("impasto", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, on_op_warning, &log);
+  handler = g_log_set_handler ("impasto", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
+                               on_op_warning, &log);
   gegl_node_blit_buffer (op, result, &extent, 0, GEGL_ABYSS_NONE);
   g_log_remove_handler ("impasto", handler);
   g_object_unref (graph);
@@ -144,6 +145,7 @@ typedef struct
 {
   GTimer *timer;
   gdouble last_text;   /* seconds at the last text update */
+  gchar  *stage;       /* what the operation said it is doing, or NULL */
 } GimpProgress;
 
 static void
@@ -154,15 +156,18 @@ report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
 
   if (text)
     {
+      g_free (p->stage);
+      p->stage = g_strdup (text);
       gimp_progress_set_text (text);
       return;
     }
   gimp_progress_update (fraction);
   if (fraction > 0.02 && fraction < 1.0 && elapsed > 3.0 && elapsed - p->last_text >= 1.0)
     {
-      gint   left = (gint) (elapsed * (1.0 - fraction) / fraction + 0.5);
-      gchar *message = left >= 90 ? g_strdup_printf (_("Style transfer: about %d min left"), (left + 30) / 60)
-                                  : g_strdup_printf (_("Style transfer: about %d s left"), MAX (1, left));
+      gint         left = (gint) (elapsed * (1.0 - fraction) / fraction + 0.5);
+      const gchar *doing = p->stage ? p->stage : _("Style transfer");
+      gchar       *message = left >= 90 ? g_strdup_printf (_("%s: about %d min left"), doing, (left + 30) / 60)
+                                        : g_strdup_printf (_("%s: about %d s left"), doing, MAX (1, left));
 
       gimp_progress_set_text (message);
       g_free (message);
@@ -232,7 +237,7 @@ GeglBuffer *
 impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
 {
   GeglBuffer  *input, *style, *result;
-  GimpProgress progress = { NULL, 0.0 };
+  GimpProgress progress = { NULL, 0.0, NULL };
 
   if (!fits_in_memory (source, s, error))
     return NULL;
@@ -241,6 +246,7 @@ impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
   progress.timer = g_timer_new ();
   result = impasto_render_buffers (input, style, s, NULL, report_to_gimp, &progress, error);
   g_timer_destroy (progress.timer);
+  g_free (progress.stage);
 
   g_object_unref (input);
   g_clear_object (&style);

@@ -54,12 +54,14 @@ struct OpRun {
   GeglBuffer* output = nullptr;
   int progress_signals = 0;
   std::vector<std::string> warnings;
+  std::vector<std::string> stages;  // informational: the size a run works at
 };
 
 void on_progress(GeglNode*, gdouble, gpointer data) { ++static_cast<OpRun*>(data)->progress_signals; }
 
-void capture_log(const gchar*, GLogLevelFlags, const gchar* message, gpointer data) {
-  static_cast<OpRun*>(data)->warnings.emplace_back(message);
+void capture_log(const gchar*, GLogLevelFlags level, const gchar* message, gpointer data) {
+  auto* run = static_cast<OpRun*>(data);
+  (level & G_LOG_LEVEL_INFO ? run->stages : run->warnings).emplace_back(message);
 }
 
 // content -> impasto:gatys (aux: style, may be null) -> new buffer.
@@ -78,8 +80,9 @@ OpRun run_op(GeglBuffer* content, GeglBuffer* style, const char* style_path = nu
     gegl_node_connect_to(aux, "output", op, "aux");
   }
   g_signal_connect(op, "progress", G_CALLBACK(on_progress), &run);
-  guint handler = g_log_set_handler("impasto", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
-                                    capture_log, &run);
+  guint handler = g_log_set_handler(
+      "impasto", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO),
+      capture_log, &run);
   GeglNode* sink = gegl_node_new_child(graph, "operation", "gegl:buffer-sink", "buffer", &run.output, nullptr);
   gegl_node_link(op, sink);
   gegl_node_process(sink);
@@ -140,6 +143,23 @@ TEST_F(GeglOp, StylisesWithTheStyleOnTheAuxPad) {
   }
   EXPECT_GT(diff / (in.size() * 0.75), 0.01);
   EXPECT_GT(run.progress_signals, 0);
+  g_object_unref(run.output);
+  g_object_unref(content);
+  g_object_unref(style);
+}
+
+// GEGL's progress signal has only a fraction: each size of a run is said
+// as an informational message, which GIMP's status bar shows.
+TEST_F(GeglOp, SaysWhichSizeTheRunIsAt) {
+  GeglBuffer* content = make_buffer(200, 120, false);
+  GeglBuffer* style = make_buffer(40, 40, true);
+  OpRun run = run_op(content, style, nullptr, nullptr, 3);
+  ASSERT_NE(run.output, nullptr);
+  ASSERT_GE(run.stages.size(), 3u) << "processing size 48, then refining at 50, 100 and 200 px";
+  EXPECT_EQ(run.stages.front().rfind("Painting at ", 0), 0u) << run.stages.front();
+  const std::string last = run.stages.back(), n = std::to_string(run.stages.size());
+  EXPECT_EQ(last, "Refining at 200 px (size " + n + " of " + n + ")");
+  EXPECT_TRUE(run.warnings.empty()) << run.warnings.front();
   g_object_unref(run.output);
   g_object_unref(content);
   g_object_unref(style);
@@ -294,8 +314,9 @@ TEST_F(GeglOp, RefusesAnImageTooLargeForTheMemoryAndPassesItThrough) {
   GeglNode* src = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", content, nullptr);
   GeglNode* op = gegl_node_new_child(graph, "operation", "impasto:feedforward", "model", "starry-night", nullptr);
   gegl_node_link(src, op);
-  guint handler = g_log_set_handler("impasto", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
-                                    capture_log, &run);
+  guint handler = g_log_set_handler(
+      "impasto", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO),
+      capture_log, &run);
   const GeglRectangle corner = {29990, 29990, 10, 10};
   std::vector<float> px(10 * 10 * 4, 0.5f);
   gegl_node_blit(op, 1.0, &corner, babl_format("R'G'B'A float"), px.data(), GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);

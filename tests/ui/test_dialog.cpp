@@ -518,8 +518,23 @@ TEST_F(InstallModels, DownloadInstallsACatalogueStyleWithItsPicture) {
   // And no longer offered for download.
   GList* offered = impasto_list_downloadable();
   for (GList* l = offered; l; l = l->next) EXPECT_STRNE(static_cast<ImpastoModelInfo*>(l->data)->name, "wave");
-  EXPECT_EQ(g_list_length(offered), 6u) << "the other ml5 styles (the rest have no pinned checksums)";
+  // The other six ml5 styles and Tiny Darknet; the rest have no pinned checksums.
+  EXPECT_EQ(g_list_length(offered), 7u);
   impasto_model_list_free(offered);
+}
+
+TEST_F(InstallModels, DownloadsTheLossNetworkWithoutChoosingItAsAStyle) {
+  if (!g_file_test((shared_ + "/models/darknet-tiny").c_str(), G_FILE_TEST_IS_DIR))
+    GTEST_SKIP() << "../shared is absent: no local copy of Tiny Darknet";
+  g_setenv("IMPASTO_FETCH_MIRROR", (shared_ + "/models").c_str(), TRUE);
+  ImpastoSettings s = pretrained();
+  g_strlcpy(s.model, "woman-with-a-hat", sizeof s.model);
+  open(s);
+  impasto_model_install_download(install(), "darknet-tiny");
+  ASSERT_TRUE(wait_for_download(install()));
+  EXPECT_TRUE(g_file_test(in_models("darknet-tiny/model.json").c_str(), G_FILE_TEST_IS_REGULAR))
+      << impasto_model_install_message(install());
+  EXPECT_EQ(chosen_model(), "woman-with-a-hat") << "the chosen style stays";
 }
 
 TEST_F(InstallModels, DownloadSaysPlainlyWhenTheSiteCannotBeReached) {

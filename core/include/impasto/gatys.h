@@ -78,6 +78,7 @@ struct Progress {
   int scale = 0;          // 0-based index of the current scale
   int scales = 1;
   int scale_long_side = 0;  // pixels, of the current scale
+  bool refining = false;    // the scale is above the processing size
   // Renders the current result (at processing size); costs a copy, so call
   // it only when an intermediate image is wanted.
   std::function<Image()> intermediate;

@@ -8,13 +8,19 @@
 extern "C" {
 #endif
 
-#define IMPASTO_C_API_VERSION 2
+#define IMPASTO_C_API_VERSION 3
 
 /* Values of ImpastoGatysParams.optimizer / init / preserve_colors. */
 enum { IMPASTO_OPTIMIZER_LBFGS = 0, IMPASTO_OPTIMIZER_ADAM = 1 };
 enum { IMPASTO_INIT_CONTENT = 0, IMPASTO_INIT_NOISE = 1, IMPASTO_INIT_STYLE = 2 };
 enum { IMPASTO_COLORS_NONE = 0, IMPASTO_COLORS_LUMINANCE = 1, IMPASTO_COLORS_HISTOGRAM = 2 };
 enum { IMPASTO_MULTISCALE_AUTO = 0, IMPASTO_MULTISCALE_ON = 1, IMPASTO_MULTISCALE_OFF = 2 };
+
+/* A Gatys run moved to the next size (stage 0-based, of stages): the
+ * picture's long side in pixels there, and whether that size refines the
+ * result with the photo's own detail (above the processing size). Given
+ * the progress function's user_data. */
+typedef void (*ImpastoStageFunc) (int stage, int stages, int long_side, int refining, void *user_data);
 
 typedef struct {
   int api_version;          /* IMPASTO_C_API_VERSION */
@@ -34,6 +40,7 @@ typedef struct {
   unsigned long long seed;
   int threads;
   const char *device;       /* NULL: "cpu" */
+  ImpastoStageFunc stage;   /* NULL: not told */
 } ImpastoGatysParams;
 
 /* An RGBA float image, rows packed, values in [0, 1]. */
