@@ -24,12 +24,7 @@ class Ml5StyleModel : public StyleModel {
   // (TensorFlow 'same'), so it paints a band of light or dark along the
   // right and bottom edges; the picture is mirrored past its edges by
   // kMirrorBorder pixels first and cropped back after.
-  torch::Tensor stylize(const torch::Tensor& image) override {
-    const int64_t b = kMirrorBorder, h = image.size(2), w = image.size(3);
-    return run_at_multiple(mirror_pad(image, b, b, b, b), 4, [&](const torch::Tensor& x) {
-             return inference_.forward(x, net_->statistics);
-           }).narrow(2, b, h).narrow(3, b, w);
-  }
+  torch::Tensor stylize(const torch::Tensor& image) override { return run(image, kMirrorBorder); }
   void to(torch::Device device) override {
     net_->to(device);
     inference_ = Ml5Inference(*net_, device);
@@ -39,12 +34,21 @@ class Ml5StyleModel : public StyleModel {
     auto& stats = net_->statistics;
     stats = NormStatistics{};
     stats.mode = NormStatistics::Mode::Record;
-    stylize(whole);
+    // Without the border: on the reduced picture it would weigh several
+    // times more in the statistics than on the tiles they normalise.
+    run(whole, 0);
     stats.mode = NormStatistics::Mode::Replay;
   }
   void release_statistics() override { net_->statistics = NormStatistics{}; }
 
  private:
+  torch::Tensor run(const torch::Tensor& image, int64_t border) {
+    const int64_t b = border, h = image.size(2), w = image.size(3);
+    return run_at_multiple(mirror_pad(image, b, b, b, b), 4, [&](const torch::Tensor& x) {
+             return inference_.forward(x, net_->statistics);
+           }).narrow(2, b, h).narrow(3, b, w);
+  }
+
   StyleModelInfo info_;
   Ml5TransformerNet net_;
   Ml5Inference inference_;

@@ -350,10 +350,6 @@ impasto_preview_new (gint32 drawable)
                              "The optimisation previews at Draft quality"), NULL);
   p->drawable = drawable;
   g_signal_connect_after (p->zoom, "style-set", G_CALLBACK (size_preview), p);
-  /* The picture's frame takes all the room the dialog gives the preview. */
-  gtk_container_child_set (GTK_CONTAINER (GIMP_PREVIEW (p->zoom)->table), GIMP_PREVIEW (p->zoom)->frame,
-                           "x-options", GTK_EXPAND | GTK_SHRINK | GTK_FILL,
-                           "y-options", GTK_EXPAND | GTK_SHRINK | GTK_FILL, NULL);
   g_signal_connect_after (GIMP_PREVIEW (p->zoom)->table, "size-allocate", G_CALLBACK (room_allocated), p);
   gtk_box_pack_start (GTK_BOX (p->box), p->zoom, TRUE, TRUE, 0);
   hbox = gtk_hbox_new (FALSE, 6);
