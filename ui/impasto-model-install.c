@@ -28,6 +28,8 @@ typedef struct
   GtkListStore       *store;
   GCancellable       *cancellable;   /* a download is running */
   gchar              *downloading;   /* its display name */
+  gchar              *downloading_name;
+  gboolean            orphaned;      /* the buttons are gone; the download is ending */
   gchar              *last_said;     /* for tests */
 } Install;
 
@@ -168,11 +170,17 @@ set_running (Install *in, gboolean running)
   gtk_widget_set_visible (in->bar, running);
 }
 
+static void install_free (gpointer data);
+
 static void
 download_progress (gdouble fraction, gpointer data)
 {
   Install *in = data;
-  gchar   *text = g_strdup_printf (_("%d %%"), (gint) (fraction * 100 + 0.5));
+  gchar   *text;
+
+  if (!in->window)  /* closed with its dialog; the download is stopping */
+    return;
+  text = g_strdup_printf (_("%d %%"), (gint) (fraction * 100 + 0.5));
 
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (in->bar), fraction);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (in->bar), text);
@@ -183,9 +191,15 @@ static void
 download_done (const GError *error, gpointer data)
 {
   Install *in = data;
-  gchar   *name = g_object_steal_data (G_OBJECT (in->bar), "name");
+  gchar   *name = g_steal_pointer (&in->downloading_name);
 
   g_clear_object (&in->cancellable);
+  if (in->orphaned)
+    {
+      g_free (name);
+      install_free (in);
+      return;
+    }
   if (!error)
     {
       gchar *text = g_strdup_printf (_("Downloaded “%s”."), in->downloading);
@@ -223,7 +237,8 @@ start_download (Install *in)
   gtk_widget_hide (in->status);
   set_running (in, TRUE);
   download_progress (0.0, in);
-  g_object_set_data_full (G_OBJECT (in->bar), "name", name, g_free);
+  g_free (in->downloading_name);
+  in->downloading_name = name;
   in->cancellable = g_cancellable_new ();
   impasto_model_download (name, in->cancellable, download_progress, download_done, in);
 }
@@ -249,7 +264,7 @@ window_delete (GtkWidget *window, GdkEvent *event, Install *in)
 static void
 window_destroyed (GtkWidget *window, Install *in)
 {
-  in->window = NULL;
+  in->window = in->list = in->bar = in->status = NULL;
   g_clear_object (&in->store);
 }
 
@@ -398,12 +413,17 @@ install_free (gpointer data)
 {
   Install *in = data;
 
-  if (in->cancellable)
-    g_cancellable_cancel (in->cancellable);
   if (in->window)
     gtk_widget_destroy (in->window);
-  g_clear_object (&in->cancellable);
+  if (in->cancellable)
+    {
+      /* download_done comes once the program has stopped, and frees. */
+      in->orphaned = TRUE;
+      g_cancellable_cancel (in->cancellable);
+      return;
+    }
   g_free (in->downloading);
+  g_free (in->downloading_name);
   g_free (in->last_said);
   g_free (in);
 }

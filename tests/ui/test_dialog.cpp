@@ -572,3 +572,22 @@ TEST_F(InstallModels, CancelStopsTheDownloadAndInstallsNothing) {
   EXPECT_EQ(left, nullptr) << "left behind: " << (left ? left : "");
   if (d) g_dir_close(d);
 }
+
+TEST_F(InstallModels, ClosingTheDialogDuringADownloadStopsItSafely) {
+  if (!wave_available()) GTEST_SKIP() << "../shared is absent: no local copy of the download site";
+  g_setenv("IMPASTO_FETCH_MIRROR", (shared_ + "/models/fast-style-ml5").c_str(), TRUE);
+  open(pretrained());
+  impasto_model_install_download(install(), "matta");
+  impasto_dialog_destroy(dialog_);
+  dialog_ = nullptr;
+  // The download program is stopped; its end arrives after the dialog.
+  for (int i = 0; i < 300; ++i) {
+    process_events();
+    g_usleep(10000);
+  }
+  EXPECT_FALSE(g_file_test(in_models("matta").c_str(), G_FILE_TEST_EXISTS));
+  GDir* d = g_dir_open(dir_, 0, nullptr);
+  const char* left = d ? g_dir_read_name(d) : nullptr;
+  EXPECT_EQ(left, nullptr) << "left behind: " << (left ? left : "");
+  if (d) g_dir_close(d);
+}
