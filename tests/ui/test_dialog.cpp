@@ -11,6 +11,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <vector>
 
 using namespace impasto::test;
 
@@ -398,6 +399,14 @@ class InstallModels : public Dialog {
   }
   GtkWidget* install() { return GTK_WIDGET(impasto_dialog_lookup(dialog_, "model-install")); }
   std::string in_models(const char* name) { return std::string(dir_) + "/" + name; }
+  // What the model folder holds, temporary folders included.
+  std::vector<std::string> folder_entries() {
+    std::vector<std::string> names;
+    GDir* d = g_dir_open(dir_, 0, nullptr);
+    for (const char* n; d && (n = g_dir_read_name(d));) names.emplace_back(n);
+    if (d) g_dir_close(d);
+    return names;
+  }
   std::string chosen_model() {
     ImpastoSettings out;
     impasto_dialog_get_settings(dialog_, &out);
@@ -474,11 +483,7 @@ TEST_F(InstallModels, AddModelCopiesACheckedModelAndChoosesIt) {
   impasto_model_install_add(install(), broken.c_str());
   EXPECT_NE(std::string(impasto_model_install_message(install())).find("the model cannot be loaded"), std::string::npos)
       << impasto_model_install_message(install());
-  GDir* d = g_dir_open(dir_, 0, nullptr);
-  int entries = 0;
-  while (g_dir_read_name(d)) ++entries;
-  g_dir_close(d);
-  EXPECT_EQ(entries, 2) << "wave and wave-2 only: no copy of a refused file, no temporary folder";
+  EXPECT_EQ(folder_entries().size(), 2u) << "wave and wave-2 only: no copy of a refused file, no temporary folder";
   EXPECT_EQ(chosen_model(), "wave-2");
   g_unlink(notes.c_str());
   g_unlink(broken.c_str());
@@ -545,9 +550,7 @@ TEST_F(InstallModels, DownloadSaysPlainlyWhenTheSiteCannotBeReached) {
   const std::string said = impasto_model_install_message(install());
   EXPECT_NE(said.find("cannot reach the download site"), std::string::npos) << said;
   EXPECT_NE(said.find("offline"), std::string::npos) << said;
-  GDir* d = g_dir_open(dir_, 0, nullptr);
-  EXPECT_EQ(d ? g_dir_read_name(d) : nullptr, nullptr) << "nothing installed, nothing left behind";
-  if (d) g_dir_close(d);
+  EXPECT_TRUE(folder_entries().empty()) << "nothing installed, nothing left behind";
 }
 
 TEST_F(InstallModels, CancelStopsTheDownloadAndInstallsNothing) {
@@ -567,10 +570,8 @@ TEST_F(InstallModels, CancelStopsTheDownloadAndInstallsNothing) {
   EXPECT_NE(std::string(impasto_model_install_message(install())).find("stopped"), std::string::npos)
       << impasto_model_install_message(install());
   EXPECT_FALSE(g_file_test(in_models("scream").c_str(), G_FILE_TEST_EXISTS));
-  GDir* d = g_dir_open(dir_, 0, nullptr);
-  const char* left = d ? g_dir_read_name(d) : nullptr;
-  EXPECT_EQ(left, nullptr) << "left behind: " << (left ? left : "");
-  if (d) g_dir_close(d);
+  const auto left = folder_entries();
+  EXPECT_TRUE(left.empty()) << "left behind: " << left.front();
 }
 
 TEST_F(InstallModels, ClosingTheDialogDuringADownloadStopsItSafely) {
@@ -586,8 +587,6 @@ TEST_F(InstallModels, ClosingTheDialogDuringADownloadStopsItSafely) {
     g_usleep(10000);
   }
   EXPECT_FALSE(g_file_test(in_models("matta").c_str(), G_FILE_TEST_EXISTS));
-  GDir* d = g_dir_open(dir_, 0, nullptr);
-  const char* left = d ? g_dir_read_name(d) : nullptr;
-  EXPECT_EQ(left, nullptr) << "left behind: " << (left ? left : "");
-  if (d) g_dir_close(d);
+  const auto left = folder_entries();
+  EXPECT_TRUE(left.empty()) << "left behind: " << left.front();
 }
