@@ -11,7 +11,7 @@
 
 #include <gegl.h>
 
-#include "impasto-render.h"
+#include "impasto-run.h"
 
 static GeglBuffer *
 load_scaled (const gchar *path, gint width, gint height)

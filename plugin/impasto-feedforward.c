@@ -8,51 +8,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "impasto/parameters.h"
+#include "impasto-parameters.h"
+
 #ifdef GEGL_PROPERTIES
 
-enum_start (impasto_feedforward_colors)
-  enum_value (IMPASTO_FEEDFORWARD_COLORS_NONE,      "none",      N_("Take the style's colours"))
-  enum_value (IMPASTO_FEEDFORWARD_COLORS_LUMINANCE, "luminance", N_("Keep original colours (luminance transfer)"))
-  enum_value (IMPASTO_FEEDFORWARD_COLORS_HISTOGRAM, "histogram", N_("Keep original colours (match style colours)"))
-enum_end (ImpastoFeedforwardColors)
-
-property_string (model, _("Style model"), "starry-night")
-  description (_("Name of an installed style model (as the Style Transfer dialog lists it), or the path of a model"))
-
-property_file_path (model_dir, _("Model folder"), "")
-  description (_("Folder holding the installed models; empty: the default model folder"))
-
-property_double (strength, _("Strength"), 1.0)
-  description (_("Blend with the original: 0 keeps the photo, 1 is the full style"))
-  value_range (0.0, 1.0)
-
-property_enum (preserve_colors, _("Colours"), ImpastoFeedforwardColors, impasto_feedforward_colors,
-               IMPASTO_FEEDFORWARD_COLORS_NONE)
-  description (_("Keep the original's colours and transfer only brush work and texture"))
-
-property_double (scale, _("Processing scale"), 1.0)
-  description (_("The image is resized by this factor for the model: smaller gives larger brush strokes and is faster"))
-  value_range (0.05, 4.0)
-  ui_range    (0.25, 2.0)
-
-property_int (tile_size, _("Tile size"), 0)
-  description (_("Pixels per tile side for large images; 0 adapts to the free memory"))
-  value_range (0, 8192)
-  ui_range    (0, 4096)
-
-property_file_path (style_path, _("Style image file"), "")
-  description (_("For arbitrary-style models (AdaIN): the painting whose style is used, if nothing is connected to the aux input"))
-
-property_double (alpha, _("Style amount"), 1.0)
-  description (_("For arbitrary-style models (AdaIN): 0 keeps the content's features, 1 takes the style's fully"))
-  value_range (0.0, 1.0)
-
-property_int (threads, _("Threads"), 0)
-  description (_("Processor threads to use; 0 uses every core"))
-  value_range (0, 256)
-
-property_pointer (cancel, _("Cancel flag"), NULL)
-  description (_("For programs embedding the operation: a gint that, once set to non-zero from another thread, stops the run (the output is then the input)"))
+#define IMPASTO_OP_PARAMETERS IMPASTO_FEEDFORWARD_PARAMETERS
+#define IMPASTO_OP_ENUMS(E)   E (COLORS)
+#include "impasto-op-properties.h"
 
 #else
 
@@ -125,39 +88,12 @@ memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *au
   return core->feedforward_memory (&params, rect->width, rect->height, FALSE);
 }
 
-static gboolean
-process (GeglOperation       *operation,
-         GeglBuffer          *input,
-         GeglBuffer          *aux,
-         GeglBuffer          *output,
-         const GeglRectangle *result,
-         gint                 level)
-{
-  return impasto_op_process (operation, input, aux, output, stylize);
-}
-
-static ImpastoOpContextProcess composer_process;
-
-static gboolean
-process_checked (GeglOperation        *operation,
-                 GeglOperationContext *context,
-                 const gchar          *output_pad,
-                 const GeglRectangle  *roi,
-                 gint                  level)
-{
-  return impasto_op_process_checked (operation, context, output_pad, roi, level, memory_needed, composer_process);
-}
-
 static void
 gegl_op_class_init (GeglOpClass *klass)
 {
-  GeglOperationClass         *operation_class = GEGL_OPERATION_CLASS (klass);
-  GeglOperationComposerClass *composer_class  = GEGL_OPERATION_COMPOSER_CLASS (klass);
+  GeglOperationClass *operation_class = GEGL_OPERATION_CLASS (klass);
 
-  impasto_op_class_setup (operation_class);
-  composer_class->process = process;
-  composer_process         = operation_class->process;
-  operation_class->process = process_checked;
+  impasto_op_class_setup (operation_class, stylize, memory_needed);
 
   gegl_operation_class_set_keys (operation_class,
     "name",        "impasto:feedforward",

@@ -87,7 +87,7 @@ prepare (GeglOperation *operation)
    * outlives gegl_exit: "GeglBuffers leaked" (GEGL's whole-image ops
    * print it too; docs/gegl-cli-leak.md). There every output goes through
    * gegl:save, which asks for large images in chunks; the op keeps its
-   * result as plain memory for the later chunks (impasto_op_process), so
+   * result as plain memory for the later chunks (process_with), so
    * it still runs once. Every other host keeps the node's cache. */
   if (operation->node && in_gegl_program ())
     {
@@ -100,15 +100,6 @@ prepare (GeglOperation *operation)
     }
 }
 
-void
-impasto_op_class_setup (GeglOperationClass *klass)
-{
-  klass->prepare                 = prepare;
-  klass->get_bounding_box        = get_bounding_box;
-  klass->get_required_for_output = get_required_for_output;
-  klass->get_cached_region       = get_cached_region;
-  klass->threaded                = FALSE;
-}
 
 int
 impasto_op_report_progress (double fraction, double loss, void *operation)
@@ -118,6 +109,51 @@ impasto_op_report_progress (double fraction, double loss, void *operation)
   gegl_operation_progress (GEGL_OPERATION (operation), fraction, _("Style transfer"));
   g_object_get (operation, "cancel", &cancel, NULL);
   return !(cancel && g_atomic_int_get (cancel));
+}
+
+static ImpastoOpReport *
+report_of (GeglOperation *operation)
+{
+  ImpastoOpReport *report = NULL;
+
+  g_object_get (operation, "report", &report, NULL);
+  return report;
+}
+
+void
+impasto_op_fail (GeglOperation *operation, gint code, GError *error)
+{
+  ImpastoOpReport *report = report_of (operation);
+
+  if (error->domain != IMPASTO_OP_ERROR || error->code != code)
+    {
+      GError *typed = g_error_new_literal (IMPASTO_OP_ERROR, code, error->message);
+
+      g_error_free (error);
+      error = typed;
+    }
+  if (report)
+    {
+      if (!report->error)
+        report->error = g_steal_pointer (&error);
+    }
+  else if (code != IMPASTO_OP_ERROR_CANCELLED)
+    {
+      /* A cancelled run was asked for, so it is not worth a warning. */
+      g_warning ("%s: %s", gegl_operation_get_name (operation), error->message);
+    }
+  g_clear_error (&error);
+}
+
+void
+impasto_op_note (GeglOperation *operation, GLogLevelFlags level, const gchar *text)
+{
+  ImpastoOpReport *report = report_of (operation);
+
+  if (!report)
+    g_log (G_LOG_DOMAIN, level, "%s", text);
+  else if (report->note)
+    report->note (text, report->note_data);
 }
 
 /* Refuses, before anything is allocated, a run that would not fit in
@@ -131,8 +167,8 @@ check_memory (GeglOperation *operation, GeglBuffer *aux, const GeglRectangle *re
   return core && impasto_core_check_memory (core, memory (operation, core, aux, rect), rect->width, rect->height, error);
 }
 
-gboolean
-impasto_op_process_checked (GeglOperation        *operation,
+static gboolean
+process_checked_with (GeglOperation        *operation,
                             GeglOperationContext *context,
                             const gchar          *output_pad,
                             const GeglRectangle  *roi,
@@ -149,14 +185,13 @@ impasto_op_process_checked (GeglOperation        *operation,
     return composer_process (operation, context, output_pad, roi, level);
   /* Refused: the output is the input itself, not a copy (a copy of a
    * layer too large for memory would be the very cost being refused). */
-  g_warning ("%s: %s", gegl_operation_get_name (operation), error->message);
-  g_clear_error (&error);
+  impasto_op_fail (operation, IMPASTO_OP_ERROR_MEMORY, error);
   gegl_operation_context_take_object (context, output_pad, G_OBJECT (g_object_ref (input)));
   return TRUE;
 }
 
-gboolean
-impasto_op_process (GeglOperation   *operation,
+static gboolean
+process_with (GeglOperation   *operation,
                     GeglBuffer      *input,
                     GeglBuffer      *aux,
                     GeglBuffer      *output,
@@ -180,7 +215,7 @@ impasto_op_process (GeglOperation   *operation,
   content = g_try_malloc (size);
   out     = g_try_malloc (size);
   if (!content || !out)
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+    g_set_error (&error, IMPASTO_OP_ERROR, IMPASTO_OP_ERROR_MEMORY,
                  _("Not enough memory to read a %d x %d image."), rect.width, rect.height);
   else
     {
@@ -199,11 +234,10 @@ impasto_op_process (GeglOperation   *operation,
     }
   if (error)
     {
-      /* Never leave half an image: on failure the output is the input. A
-       * cancelled run was asked for, so it is not worth a warning. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("%s: %s", gegl_operation_get_name (operation), error->message);
-      g_clear_error (&error);
+      gint code = error->domain == IMPASTO_OP_ERROR ? error->code : IMPASTO_OP_ERROR_FAILED;
+
+      /* Never leave half an image: on failure the output is the input. */
+      impasto_op_fail (operation, code, g_steal_pointer (&error));
       gegl_buffer_copy (input, &rect, GEGL_ABYSS_NONE, output, &rect);
     }
   g_free (content);
@@ -216,8 +250,65 @@ impasto_op_core_result (const ImpastoCore *core, gint status, gchar *message, GE
 {
   if (status != 0)
     /* Core messages are English sentences; translate them when we can. */
-    g_set_error_literal (error, G_IO_ERROR, status > 0 ? G_IO_ERROR_CANCELLED : G_IO_ERROR_FAILED,
+    g_set_error_literal (error, IMPASTO_OP_ERROR, status > 0 ? IMPASTO_OP_ERROR_CANCELLED : IMPASTO_OP_ERROR_FAILED,
                          message ? _(message) : _("Style transfer failed."));
   core->free (message);
   return status == 0;
+}
+
+/* What differs between the ops, kept with each op's type. */
+typedef struct
+{
+  ImpastoOpStylize        stylize;
+  ImpastoOpMemory         memory;
+  ImpastoOpContextProcess composer_process;   /* GeglOperationComposer's */
+} OpCalls;
+
+static const OpCalls *
+calls_of (GeglOperation *operation)
+{
+  return g_type_get_qdata (G_OBJECT_TYPE (operation), g_quark_from_static_string ("impasto-op-calls"));
+}
+
+static gboolean
+composer_process (GeglOperation       *operation,
+                  GeglBuffer          *input,
+                  GeglBuffer          *aux,
+                  GeglBuffer          *output,
+                  const GeglRectangle *result,
+                  gint                 level)
+{
+  return process_with (operation, input, aux, output, calls_of (operation)->stylize);
+}
+
+static gboolean
+process_checked (GeglOperation        *operation,
+                 GeglOperationContext *context,
+                 const gchar          *output_pad,
+                 const GeglRectangle  *roi,
+                 gint                  level)
+{
+  const OpCalls *calls = calls_of (operation);
+
+  return process_checked_with (operation, context, output_pad, roi, level, calls->memory, calls->composer_process);
+}
+
+void
+impasto_op_class_setup (GeglOperationClass *klass, ImpastoOpStylize stylize, ImpastoOpMemory memory)
+{
+  /* Lives as long as the type: GEGL never unloads its modules. */
+  OpCalls *calls = g_new0 (OpCalls, 1);
+
+  klass->prepare                 = prepare;
+  klass->get_bounding_box        = get_bounding_box;
+  klass->get_required_for_output = get_required_for_output;
+  klass->get_cached_region       = get_cached_region;
+  klass->threaded                = FALSE;
+
+  calls->stylize          = stylize;
+  calls->memory           = memory;
+  calls->composer_process = klass->process;
+  GEGL_OPERATION_COMPOSER_CLASS (klass)->process = composer_process;
+  klass->process = process_checked;
+  g_type_set_qdata (G_TYPE_FROM_CLASS (klass), g_quark_from_static_string ("impasto-op-calls"), calls);
 }

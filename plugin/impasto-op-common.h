@@ -1,7 +1,9 @@
 /* What Impasto's GEGL operations share: both are whole-image composers
  * (input, optional style on aux, output) that read the input once as
  * R'G'B'A float, run the core, and pass the input through unchanged when
- * anything fails, saying why in a warning of the "impasto" log domain. */
+ * anything fails, saying why through the op's report
+ * (impasto-op-report.h). Both have the properties of their parameter
+ * rows (impasto-op-properties.h), among them "cancel" and "report". */
 #ifndef IMPASTO_OP_COMMON_H
 #define IMPASTO_OP_COMMON_H
 
@@ -9,6 +11,7 @@
 #include <gegl-plugin.h>
 
 #include "impasto-core-loader.h"
+#include "impasto-op-report.h"
 
 G_BEGIN_DECLS
 
@@ -26,10 +29,6 @@ typedef gdouble  (*ImpastoOpMemory)  (GeglOperation       *operation,
                                       GeglBuffer          *aux,
                                       const GeglRectangle *rect);
 
-/* Sets prepare, bounding box, required and cached regions (the whole
- * input: every output pixel depends on every input pixel), not threaded. */
-void     impasto_op_class_setup     (GeglOperationClass *klass);
-
 /* A GeglOperationClass::process. */
 typedef gboolean (*ImpastoOpContextProcess) (GeglOperation        *operation,
                                              GeglOperationContext *context,
@@ -37,25 +36,16 @@ typedef gboolean (*ImpastoOpContextProcess) (GeglOperation        *operation,
                                              const GeglRectangle  *roi,
                                              gint                  level);
 
-/* The ops' GeglOperationClass::process: refuses a run that would not fit
- * in memory before anything is allocated (the output is then the input
- * buffer itself, with a warning that says what to change), else chains to
- * the composer's process. */
-gboolean impasto_op_process_checked (GeglOperation          *operation,
-                                     GeglOperationContext   *context,
-                                     const gchar            *output_pad,
-                                     const GeglRectangle    *roi,
-                                     gint                    level,
-                                     ImpastoOpMemory         memory,
-                                     ImpastoOpContextProcess composer_process);
-
-/* The composer's process: reads the input, stylises, writes the output;
- * on failure the output is a copy of the input. */
-gboolean impasto_op_process         (GeglOperation      *operation,
-                                     GeglBuffer         *input,
-                                     GeglBuffer         *aux,
-                                     GeglBuffer         *output,
-                                     ImpastoOpStylize    stylize);
+/* Makes an op of a composer class: prepare, bounding box, required and
+ * cached regions (the whole input: every output pixel depends on every
+ * input pixel), not threaded, and process. Process refuses a run that
+ * would not fit in memory (memory) before anything is allocated — the
+ * output is then the input buffer itself and the report says what to
+ * change — else reads the input, calls stylize and writes the output; on
+ * failure the output is a copy of the input. */
+void     impasto_op_class_setup     (GeglOperationClass *klass,
+                                     ImpastoOpStylize    stylize,
+                                     ImpastoOpMemory     memory);
 
 /* Turns a core call's status (0 done, 1 cancelled, -1 failed) and message
  * into a GError, translating the message when the catalogue has it; frees
@@ -64,6 +54,18 @@ gboolean impasto_op_core_result     (const ImpastoCore  *core,
                                      gint                status,
                                      gchar              *message,
                                      GError            **error);
+
+/* A failed run: error (taken) goes to the op's report as IMPASTO_OP_ERROR
+ * `code`, or without a report to the log (as a warning; nothing when
+ * cancelled). */
+void     impasto_op_fail            (GeglOperation      *operation,
+                                     gint                code,
+                                     GError             *error);
+/* What the op is doing, for the user: to the report's note, or without a
+ * report to the log at `level` (INFO is not printed by default). */
+void     impasto_op_note            (GeglOperation      *operation,
+                                     GLogLevelFlags      level,
+                                     const gchar        *text);
 
 /* An ImpastoProgressFunc forwarding to gegl_operation_progress; it cancels
  * the run when the op's "cancel" flag is set. */

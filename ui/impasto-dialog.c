@@ -11,6 +11,7 @@
 #include "impasto-dialog.h"
 #include "impasto-model-install.h"
 #include "impasto-models.h"
+#include "impasto-parameters.h"
 #include "impasto-style-file.h"
 
 #define HELP_ID "plug-in-impasto"
@@ -54,36 +55,6 @@ struct _ImpastoDialog
 /* Indexed by ImpastoQuality. */
 static const gchar *quality_names[] = { N_("Draft"), N_("Balanced"), N_("Fine"), N_("Custom") };
 
-void
-impasto_quality_values (ImpastoQuality quality, gint *iterations, gint *size, gboolean *full_resolution)
-{
-  /* Draft stops at the processing size: the quick look, enlarged. */
-  static const gint values[][3] = { { 60, 256, FALSE }, { 150, 384, TRUE }, { 300, 512, TRUE } };
-
-  if (quality > IMPASTO_QUALITY_FINE)
-    return;
-  *iterations      = values[quality][0];
-  *size            = values[quality][1];
-  *full_resolution = values[quality][2];
-}
-
-ImpastoQuality
-impasto_quality_of (gint iterations, gint size, gboolean full_resolution)
-{
-  ImpastoQuality q;
-
-  for (q = IMPASTO_QUALITY_DRAFT; q <= IMPASTO_QUALITY_FINE; q++)
-    {
-      gint     it, sz;
-      gboolean full;
-
-      impasto_quality_values (q, &it, &sz, &full);
-      if (it == iterations && sz == size && !full == !full_resolution)
-        return q;
-    }
-  return IMPASTO_QUALITY_CUSTOM;
-}
-
 /* ---- small helpers -------------------------------------------------------- */
 
 static void update_ready (ImpastoDialog *d);
@@ -113,17 +84,7 @@ adjustment (ImpastoDialog *d, const gchar *key)
   return GTK_OBJECT (g_hash_table_lookup (d->keys, key));
 }
 
-static gdouble
-value_of (ImpastoDialog *d, const gchar *key)
-{
-  return gtk_adjustment_get_value (GTK_ADJUSTMENT (adjustment (d, key)));
-}
 
-static void
-set_value (ImpastoDialog *d, const gchar *key, gdouble v)
-{
-  gtk_adjustment_set_value (GTK_ADJUSTMENT (adjustment (d, key)), v);
-}
 
 static void
 adjustment_changed (GtkAdjustment *adj, ImpastoDialog *d)
@@ -131,42 +92,55 @@ adjustment_changed (GtkAdjustment *adj, ImpastoDialog *d)
   changed (d);
 }
 
-/* A labelled slider with a numeric entry on row `row` of `table`. */
-static GtkObject *
-add_scale (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key, const gchar *label,
-           gdouble value, gdouble lower, gdouble upper, gdouble step, gint digits,
-           gboolean logarithmic, const gchar *tooltip)
+/* "_Content weight" -> "_Content weight:" as translators punctuate it. */
+static gchar *
+row_label (const ImpastoParameter *p)
 {
-  GtkObject *adj = gimp_scale_entry_new (GTK_TABLE (table), 0, row, label, 160, 6,
-                                         value, lower, upper, step, step * 10, digits,
-                                         TRUE, lower, upper, tooltip, NULL);
+  return g_strdup_printf (_("%s:"), _(p->label));
+}
 
-  if (logarithmic)
+/* The slider and entry of parameter `key` (range, step, digits, label and
+ * help from its row) on row `row` of `table`, remembered as `name`. The
+ * slider spans the row's UI range; larger values can be typed in. */
+static GtkObject *
+add_scale (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key, const gchar *name)
+{
+  const ImpastoParameter *p = impasto_parameter_find (key);
+  gchar                  *label = row_label (p);
+  GtkObject              *adj = gimp_scale_entry_new (GTK_TABLE (table), 0, row, label, 160, 6,
+                                                      p->default_value, p->ui_min, p->ui_max, p->step, p->step * 10,
+                                                      p->digits, FALSE, p->min, p->max, _(p->help), NULL);
+
+  if (p->logarithmic)
     gimp_scale_entry_set_logarithmic (adj, TRUE);
   g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_changed), d);
-  remember (d, key, adj);
+  remember (d, name, adj);
+  g_free (label);
   return adj;
 }
 
+/* A drop-down of enumeration `key`'s values. */
 static GtkWidget *
-add_combo (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key, const gchar *label,
-           const gchar *tooltip, GtkWidget *combo)
+add_combo (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key)
 {
+  const ImpastoParameter *p = impasto_parameter_find (key);
+  const gchar           **labels = g_new (const gchar *, p->n_values);
+  gchar                  *label = row_label (p);
+  GtkWidget              *combo;
+  gint                    i;
+
+  for (i = 0; i < p->n_values; i++)
+    labels[i] = _(p->values[i].label);
+  combo = gimp_int_combo_box_new_array (p->n_values, labels);
   gimp_table_attach_aligned (GTK_TABLE (table), 0, row, label, 0.0, 0.5, combo, 2, FALSE);
-  gimp_help_set_help_data (combo, tooltip, NULL);
+  gimp_help_set_help_data (combo, _(p->help), NULL);
   g_signal_connect_swapped (combo, "changed", G_CALLBACK (changed), d);
   remember (d, key, combo);
+  g_free (labels);
+  g_free (label);
   return combo;
 }
 
-static gint
-combo_value (ImpastoDialog *d, const gchar *key)
-{
-  gint v = 0;
-
-  gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (g_hash_table_lookup (d->keys, key)), &v);
-  return v;
-}
 
 static void
 set_combo (ImpastoDialog *d, const gchar *key, gint v)
@@ -299,8 +273,7 @@ threads_follow (GtkAdjustment *changed_one, GtkAdjustment *other)
 static void
 add_threads (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key)
 {
-  GtkObject *adj = add_scale (d, table, row, key, _("T_hreads:"), 0, 0, 64, 1, 0, FALSE,
-                              _("Processor threads to use; 0 uses every core"));
+  GtkObject *adj = add_scale (d, table, row, "threads", key);
   GtkObject *first = g_hash_table_lookup (d->keys, "threads");
 
   if (first && first != adj)
@@ -446,11 +419,8 @@ quality_row (ImpastoDialog *d, GtkWidget *table, gint row)
 
   gtk_box_pack_start (GTK_BOX (hbox), combo, FALSE, FALSE, 0);
   gtk_widget_show (combo);
-  d->full_resolution = gtk_check_button_new_with_mnemonic (_("Full _resolution"));
-  gimp_help_set_help_data (d->full_resolution,
-                           /* xgettext:no-c-format */
-                           _("Refines the result up to the layer's own pixels: crisp at 100% zoom, takes minutes on large photos. "
-                             "Off: painted at the processing size and enlarged"), NULL);
+  d->full_resolution = gtk_check_button_new_with_mnemonic (_(impasto_parameter_find ("full-resolution")->label));
+  gimp_help_set_help_data (d->full_resolution, _(impasto_parameter_find ("full-resolution")->help), NULL);
   gtk_box_pack_start (GTK_BOX (hbox), d->full_resolution, FALSE, FALSE, 0);
   gtk_widget_show (d->full_resolution);
   remember (d, "full-resolution", d->full_resolution);
@@ -467,48 +437,40 @@ static GtkWidget *
 gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
 {
   GtkWidget *vbox = gtk_vbox_new (FALSE, 12);
-  GtkWidget *table, *expander, *advanced;
-  guint32    dummy_seed = 0;
-  gboolean   dummy_random = FALSE;
+  GtkWidget              *table, *expander, *advanced;
+  guint32                 dummy_seed = 0;
+  gboolean                dummy_random = FALSE;
+  const ImpastoParameter *seed = impasto_parameter_find ("seed");
+  gchar                  *seed_label;
 
   gtk_box_pack_start (GTK_BOX (vbox), style_frame (d, host), FALSE, FALSE, 0);
 
   table = new_table (5);
-  add_scale (d, table, 0, "content-weight", _("_Content:"), 1.0, 0.01, 100.0, 0.01, 2, TRUE,
-             _("How closely the result keeps the shapes of your picture"));
-  add_scale (d, table, 1, "style-weight", _("St_yle:"), 2.0, 0.01, 1000.0, 0.01, 2, TRUE,
-             _("How strongly the brushwork and textures of the style are painted in"));
-  add_scale (d, table, 2, "tv-weight", _("S_moothness:"), 0.02, 0.0001, 10.0, 0.001, 4, TRUE,
-             _("Higher values remove speckles and grain; too high gives a blurry result"));
-  add_scale (d, table, 3, "style-scale", _("_Detail size:"), 1.0, 0.05, 8.0, 0.05, 2, TRUE,
-             _("Above 1 paints larger brush strokes and motifs, below 1 finer ones"));
+  add_scale (d, table, 0, "content-weight", "content-weight");
+  add_scale (d, table, 1, "style-weight", "style-weight");
+  add_scale (d, table, 2, "tv-weight", "tv-weight");
+  add_scale (d, table, 3, "style-scale", "style-scale");
   d->quality = quality_row (d, table, 4);
   gtk_box_pack_start (GTK_BOX (vbox), framed (_("Weights"), table), FALSE, FALSE, 0);
 
   expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
   advanced = new_table (7);
-  d->iterations = add_scale (d, advanced, 0, "iterations", _("_Iterations:"), 150, 1, 2000, 1, 0, TRUE,
-                             _("Optimisation steps; more refine the result and take longer"));
-  d->size = add_scale (d, advanced, 1, "size", _("Processing si_ze:"), 384, 64, 2048, 16, 0, TRUE,
-                       _("Longest side, in pixels, at which the look is decided; larger layers are then refined up to their own pixels, or enlarged"));
+  d->iterations = add_scale (d, advanced, 0, "iterations", "iterations");
+  d->size = add_scale (d, advanced, 1, "size", "size");
   g_signal_connect (d->iterations, "value-changed", G_CALLBACK (raw_quality_changed), d);
   g_signal_connect (d->size, "value-changed", G_CALLBACK (raw_quality_changed), d);
   g_signal_connect (d->full_resolution, "toggled", G_CALLBACK (raw_quality_changed), d);
   g_signal_connect_swapped (d->full_resolution, "toggled", G_CALLBACK (changed), d);
-  add_combo (d, advanced, 2, "network", _("_Network:"), _("The network that measures content and style"),
-             gimp_int_combo_box_new (_("Tiny Darknet (recommended)"), IMPASTO_NETWORK_DARKNET_TINY,
-                                     _("VGG-19 (slower)"), IMPASTO_NETWORK_VGG19,
-                                     _("Weights-free (no download, weaker)"), IMPASTO_NETWORK_RANDOM, NULL));
-  add_combo (d, advanced, 3, "optimizer", _("_Optimiser:"), _("L-BFGS converges in fewer steps; Adam is steadier with high style weights"),
-             gimp_int_combo_box_new ("L-BFGS", 0, "Adam", 1, NULL));
-  add_combo (d, advanced, 4, "init", _("Start _from:"), _("The picture the optimisation starts from"),
-             gimp_int_combo_box_new (_("The layer"), 0, _("Noise"), 1, _("The style image"), 2, NULL));
+  add_combo (d, advanced, 2, "network");
+  add_combo (d, advanced, 3, "optimizer");
+  add_combo (d, advanced, 4, "init");
   d->seed_box = gimp_random_seed_new (&dummy_seed, &dummy_random);
   gtk_widget_hide (GIMP_RANDOM_SEED_TOGGLE (d->seed_box));
   gtk_widget_set_no_show_all (GIMP_RANDOM_SEED_TOGGLE (d->seed_box), TRUE);
-  gimp_table_attach_aligned (GTK_TABLE (advanced), 0, 5, _("R_andom seed:"), 0.0, 0.5, d->seed_box, 2, TRUE);
-  gimp_help_set_help_data (GIMP_RANDOM_SEED_SPINBUTTON (d->seed_box),
-                           _("The same seed and settings give the same picture; New Seed tries another"), NULL);
+  seed_label = row_label (seed);
+  gimp_table_attach_aligned (GTK_TABLE (advanced), 0, 5, seed_label, 0.0, 0.5, d->seed_box, 2, TRUE);
+  gimp_help_set_help_data (GIMP_RANDOM_SEED_SPINBUTTON (d->seed_box), _(seed->help), NULL);
+  g_free (seed_label);
   g_signal_connect (GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box), "value-changed", G_CALLBACK (adjustment_changed), d);
   remember (d, "seed", GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box));
   add_threads (d, advanced, 6, "threads");
@@ -636,12 +598,9 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   remember (d, "model-install", install);
 
   table = new_table (4);
-  add_scale (d, table, 0, "strength", _("S_trength:"), 1.0, 0.0, 1.0, 0.01, 2, FALSE,
-             _("Blend with the original: 0 keeps your picture, 1 is the full style"));
-  add_scale (d, table, 1, "scale", _("_Detail size:"), 1.0, 0.05, 4.0, 0.05, 2, TRUE,
-             _("The picture is scaled by this before stylising: below 1 gives larger brush strokes and runs faster"));
-  add_scale (d, table, 2, "alpha", _("Style _amount:"), 1.0, 0.0, 1.0, 0.01, 2, FALSE,
-             _("Only for models that take any style image (AdaIN): how far to move towards the style"));
+  add_scale (d, table, 0, "strength", "strength");
+  add_scale (d, table, 1, "scale", "scale");
+  add_scale (d, table, 2, "alpha", "alpha");
   d->alpha_why = problem_label ();
   gtk_table_attach (GTK_TABLE (table), d->alpha_why, 1, 3, 3, 4, GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
   remember (d, "alpha-why", d->alpha_why);
@@ -650,8 +609,7 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   expander = gtk_expander_new_with_mnemonic (_("Ad_vanced"));
   advanced = new_table (2);
   add_threads (d, advanced, 1, "threads-model");
-  add_scale (d, advanced, 0, "tile-size", _("T_ile size:"), 0, 0, 4096, 64, 0, FALSE,
-             _("Pixels per tile side; 0 chooses from the free memory. Smaller tiles use less memory"));
+  add_scale (d, advanced, 0, "tile-size", "tile-size");
   gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
   gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
   remember (d, "advanced-model", expander);
@@ -700,10 +658,7 @@ shared_table (ImpastoDialog *d)
 {
   GtkWidget *table = new_table (1);
 
-  add_combo (d, table, 0, "preserve-colors", _("C_olours:"),
-             _("Keep the painting's colours, or keep your picture's colours and take only the brushwork"),
-             gimp_int_combo_box_new (_("From the style"), 0, _("Keep the original colours"), 1,
-                                     _("Match the original's colour balance"), 2, NULL));
+  add_combo (d, table, 0, "preserve-colors");
   return table;
 }
 
@@ -769,17 +724,59 @@ split_files (const gchar *files)
   return files && *files ? g_strsplit (files, G_SEARCHPATH_SEPARATOR_S, -1) : g_new0 (gchar *, 1);
 }
 
+/* Every parameter that has a widget under its key: a slider or spin
+ * button (adjustment), a drop-down or a check button. */
+static void
+set_widgets (ImpastoDialog *d, const ImpastoSettings *s)
+{
+  const ImpastoParameter *p;
+  guint                   n, i;
+
+  for (p = impasto_parameters (&n), i = 0; i < n; i++)
+    {
+      GObject *widget = g_hash_table_lookup (d->keys, p[i].key);
+      gdouble  value  = impasto_parameter_get (&p[i], s);
+
+      if (GTK_IS_ADJUSTMENT (widget))
+        gtk_adjustment_set_value (GTK_ADJUSTMENT (widget), value);
+      else if (GIMP_IS_INT_COMBO_BOX (widget))
+        gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (widget), (gint) value);
+      else if (GTK_IS_TOGGLE_BUTTON (widget))
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (widget), value != 0.0);
+    }
+}
+
+static void
+get_widgets (ImpastoDialog *d, ImpastoSettings *s)
+{
+  const ImpastoParameter *p;
+  guint                   n, i;
+
+  for (p = impasto_parameters (&n), i = 0; i < n; i++)
+    {
+      GObject *widget = g_hash_table_lookup (d->keys, p[i].key);
+      gint     active = 0;
+
+      if (GTK_IS_ADJUSTMENT (widget))
+        impasto_parameter_set (&p[i], s, gtk_adjustment_get_value (GTK_ADJUSTMENT (widget)));
+      else if (GIMP_IS_INT_COMBO_BOX (widget) && gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (widget), &active))
+        impasto_parameter_set (&p[i], s, active);
+      else if (GTK_IS_TOGGLE_BUTTON (widget))
+        impasto_parameter_set (&p[i], s, gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)));
+    }
+}
+
 void
 impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
 {
-  gchar  **files = split_files (s->style_files);
+  gchar  **files = split_files (s->style_path);
   gchar  **weights = g_strsplit (s->style_weights, ",", -1);
   gint     w = 0, i, first = -1;
   gboolean layer = s->style_drawable > 0;
 
   /* No style yet (a first run): the picker's first layer, another open
    * image's, is what the user opened the painting for. */
-  if (!layer && !*s->style_files && s->method == IMPASTO_METHOD_GATYS &&
+  if (!layer && !*s->style_path && s->method == IMPASTO_METHOD_GATYS &&
       gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (d->layer_picker), &first) && first > 0)
     layer = TRUE;
 
@@ -808,26 +805,9 @@ impasto_dialog_set_settings (ImpastoDialog *d, const ImpastoSettings *s)
                                 has && weights[w] && *weights[w] ? g_ascii_strtod (weights[w++], NULL) : 1.0);
     }
 
-  set_value (d, "content-weight", s->content_weight);
-  set_value (d, "style-weight", s->style_weight);
-  set_value (d, "tv-weight", s->tv_weight);
-  set_value (d, "style-scale", s->style_scale);
-  set_value (d, "iterations", s->iterations);
-  set_value (d, "size", s->size);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (d->full_resolution), s->full_resolution);
+  set_widgets (d, s);
   set_combo (d, "quality", impasto_quality_of (s->iterations, s->size, s->full_resolution));
-  set_combo (d, "network", s->network);
-  set_combo (d, "optimizer", s->optimizer);
-  set_combo (d, "init", s->init);
-  set_value (d, "seed", s->seed);
-
   select_model (d, s->model);
-  set_value (d, "strength", s->strength);
-  set_value (d, "scale", s->scale);
-  set_value (d, "alpha", s->alpha);
-  set_value (d, "tile-size", s->tile_size);
-  set_combo (d, "preserve-colors", s->preserve_colors);
-  set_value (d, "threads", s->threads);
   d->updating = FALSE;
   update_ready (d);
   update_cost (d);
@@ -872,22 +852,12 @@ impasto_dialog_get_settings (ImpastoDialog *d, ImpastoSettings *s)
       g_string_append (weights, g_ascii_dtostr (num, sizeof num, gtk_adjustment_get_value (GTK_ADJUSTMENT (d->file_weights[i]))));
       g_free (file);
     }
-  g_strlcpy (s->style_files, files->str, sizeof s->style_files);
+  g_strlcpy (s->style_path, files->str, sizeof s->style_path);
   g_strlcpy (s->style_weights, weights->str, sizeof s->style_weights);
   g_string_free (files, TRUE);
   g_string_free (weights, TRUE);
 
-  s->content_weight = value_of (d, "content-weight");
-  s->style_weight   = value_of (d, "style-weight");
-  s->tv_weight      = value_of (d, "tv-weight");
-  s->style_scale    = value_of (d, "style-scale");
-  s->iterations     = (gint) value_of (d, "iterations");
-  s->size           = (gint) value_of (d, "size");
-  s->full_resolution = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (d->full_resolution));
-  s->network        = combo_value (d, "network");
-  s->optimizer      = combo_value (d, "optimizer");
-  s->init           = combo_value (d, "init");
-  s->seed           = (gint) value_of (d, "seed");
+  get_widgets (d, s);
 
   if (gtk_tree_selection_get_selected (gtk_tree_view_get_selection (GTK_TREE_VIEW (d->model_view)), &model, &iter))
     {
@@ -897,12 +867,6 @@ impasto_dialog_get_settings (ImpastoDialog *d, ImpastoSettings *s)
       g_strlcpy (s->model, name, sizeof s->model);
       g_free (name);
     }
-  s->strength        = value_of (d, "strength");
-  s->scale           = value_of (d, "scale");
-  s->alpha           = value_of (d, "alpha");
-  s->tile_size       = (gint) value_of (d, "tile-size");
-  s->preserve_colors = combo_value (d, "preserve-colors");
-  s->threads         = (gint) value_of (d, "threads");
 }
 
 /* ---- the dialog ----------------------------------------------------------- */
@@ -1010,7 +974,7 @@ impasto_dialog_run (ImpastoDialog *d, ImpastoSettings *settings)
           /* Reset the numbers, keep what the user chose to work on. */
           defaults.method = settings->method;
           defaults.style_drawable = settings->style_drawable;
-          g_strlcpy (defaults.style_files, settings->style_files, sizeof defaults.style_files);
+          g_strlcpy (defaults.style_path, settings->style_path, sizeof defaults.style_path);
           g_strlcpy (defaults.model, settings->model, sizeof defaults.model);
           impasto_dialog_set_settings (d, &defaults);
           changed (d);

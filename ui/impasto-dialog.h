@@ -62,13 +62,6 @@ gboolean       impasto_dialog_run          (ImpastoDialog           *dialog,
                                             ImpastoSettings         *settings);
 void           impasto_dialog_destroy      (ImpastoDialog           *dialog);
 
-/* Quality presets of the optimisation: iterations, processing size and
- * whether the result is refined up to the layer's own pixels. */
-typedef enum { IMPASTO_QUALITY_DRAFT, IMPASTO_QUALITY_BALANCED, IMPASTO_QUALITY_FINE, IMPASTO_QUALITY_CUSTOM } ImpastoQuality;
-void           impasto_quality_values      (ImpastoQuality quality, gint *iterations, gint *size,
-                                            gboolean *full_resolution);
-ImpastoQuality impasto_quality_of          (gint iterations, gint size, gboolean full_resolution);
-
 G_END_DECLS
 
 #endif

@@ -14,6 +14,22 @@
 
 namespace {
 
+// The C API's numbers are the parameter rows' enumerations, cast to the
+// core's enum classes: both must list the same values in the same order.
+static_assert(static_cast<int>(impasto::Init::Style) == IMPASTO_INIT_STYLE && IMPASTO_N_INITS == 3);
+static_assert(static_cast<int>(impasto::Optimizer::Adam) == IMPASTO_OPTIMIZER_ADAM && IMPASTO_N_OPTIMIZERS == 2);
+static_assert(static_cast<int>(impasto::GatysOptions::MultiScale::Off) == IMPASTO_MULTISCALE_OFF &&
+              IMPASTO_N_MULTISCALES == 3);
+static_assert(static_cast<int>(impasto::ColorPreservation::Histogram) == IMPASTO_COLORS_HISTOGRAM &&
+              IMPASTO_N_COLORS == 3);
+
+const char* impasto_network_nick(int network) {
+#define NICK_(family, NAME, nick, label) nick,
+  static const char* const nicks[] = {IMPASTO_ENUM_NETWORK(NICK_)};
+#undef NICK_
+  return nicks[network];
+}
+
 char* copy_string(const std::string& s) {
   char* out = static_cast<char*>(std::malloc(s.size() + 1));
   if (out) std::memcpy(out, s.c_str(), s.size() + 1);
@@ -63,8 +79,9 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
   o.loss.style_weight = p.style_weight;
   o.loss.tv_weight = p.tv_weight;
   o.style_scale = p.style_scale;
-  if (p.init < 0 || p.init > 2 || p.optimizer < 0 || p.optimizer > 1 || p.preserve_colors < 0 || p.preserve_colors > 2 ||
-      p.multiscale < 0 || p.multiscale > 2)
+  if (p.init < 0 || p.init >= IMPASTO_N_INITS || p.optimizer < 0 || p.optimizer >= IMPASTO_N_OPTIMIZERS ||
+      p.preserve_colors < 0 || p.preserve_colors >= IMPASTO_N_COLORS || p.multiscale < 0 ||
+      p.multiscale >= IMPASTO_N_MULTISCALES)
     throw impasto::Error(IMPASTO_N_("An option has a value outside its list of choices."));
   o.init = static_cast<impasto::Init>(p.init);
   o.optimizer = static_cast<impasto::Optimizer>(p.optimizer);
@@ -84,7 +101,7 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
 impasto::FeedForwardOptions to_options(const ImpastoFeedForwardParams& p) {
   if (p.api_version != IMPASTO_C_API_VERSION)
     throw impasto::Error(IMPASTO_N_("The Impasto core library does not match this front end; reinstall Impasto."));
-  if (p.preserve_colors < 0 || p.preserve_colors > 2)
+  if (p.preserve_colors < 0 || p.preserve_colors >= IMPASTO_N_COLORS)
     throw impasto::Error(IMPASTO_N_("An option has a value outside its list of choices."));
   impasto::FeedForwardOptions o;
   o.model = p.model ? p.model : "";
@@ -158,29 +175,32 @@ int guarded(char** error_message, Body&& body) {
 
 extern "C" {
 
+// The defaults are the parameter rows' (impasto/parameters.h), as the
+// GEGL ops, the plug-in and the dialog have them.
+#define IMPASTO_DEFAULT_(row) IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_##row)
+
 void impasto_gatys_params_init(ImpastoGatysParams* params) {
   if (!params) return;
-  const impasto::GatysOptions d;
   std::memset(params, 0, sizeof(*params));
   params->api_version = IMPASTO_C_API_VERSION;
-  params->network = "darknet-tiny";
-  params->allow_fallback = 0;
-  params->average_pooling = 1;
-  params->content_weight = d.loss.content_weight;
-  params->style_weight = d.loss.style_weight;
-  params->tv_weight = d.loss.tv_weight;
-  params->style_scale = d.style_scale;
-  params->init = IMPASTO_INIT_CONTENT;
-  params->optimizer = IMPASTO_OPTIMIZER_LBFGS;
-  params->iterations = d.iterations;
-  params->learning_rate = d.learning_rate;
-  params->size = d.size;
-  params->multiscale = IMPASTO_MULTISCALE_AUTO;
-  params->preserve_colors = IMPASTO_COLORS_NONE;
-  params->full_resolution = d.full_resolution;
-  params->refine_iterations = d.refine_iterations;
-  params->seed = d.seed;
-  params->threads = d.threads;
+  params->network = impasto_network_nick(IMPASTO_DEFAULT_(NETWORK));
+  params->allow_fallback = IMPASTO_DEFAULT_(ALLOW_FALLBACK);
+  params->average_pooling = IMPASTO_DEFAULT_(POOLING) == IMPASTO_POOLING_AVERAGE;
+  params->content_weight = IMPASTO_DEFAULT_(CONTENT_WEIGHT);
+  params->style_weight = IMPASTO_DEFAULT_(STYLE_WEIGHT);
+  params->tv_weight = IMPASTO_DEFAULT_(TV_WEIGHT);
+  params->style_scale = IMPASTO_DEFAULT_(STYLE_SCALE);
+  params->init = IMPASTO_DEFAULT_(INIT);
+  params->optimizer = IMPASTO_DEFAULT_(OPTIMIZER);
+  params->iterations = IMPASTO_DEFAULT_(ITERATIONS);
+  params->learning_rate = IMPASTO_DEFAULT_(LEARNING_RATE);
+  params->size = IMPASTO_DEFAULT_(SIZE);
+  params->multiscale = IMPASTO_DEFAULT_(MULTISCALE);
+  params->preserve_colors = IMPASTO_DEFAULT_(PRESERVE_COLORS);
+  params->full_resolution = IMPASTO_DEFAULT_(FULL_RESOLUTION);
+  params->refine_iterations = IMPASTO_DEFAULT_(REFINE_ITERATIONS);
+  params->seed = IMPASTO_DEFAULT_(SEED);
+  params->threads = IMPASTO_DEFAULT_(THREADS);
 }
 
 int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgba, int width, int height,
@@ -204,16 +224,15 @@ int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgb
 
 void impasto_feedforward_params_init(ImpastoFeedForwardParams* params) {
   if (!params) return;
-  const impasto::FeedForwardOptions d;
   std::memset(params, 0, sizeof(*params));
   params->api_version = IMPASTO_C_API_VERSION;
-  params->model = "starry-night";
-  params->strength = d.strength;
-  params->preserve_colors = IMPASTO_COLORS_NONE;
-  params->scale = d.scale;
-  params->tile_size = d.tile_size;
-  params->threads = d.threads;
-  params->alpha = d.alpha;
+  params->model = IMPASTO_DEFAULT_(MODEL);
+  params->strength = IMPASTO_DEFAULT_(STRENGTH);
+  params->preserve_colors = IMPASTO_DEFAULT_(PRESERVE_COLORS);
+  params->scale = IMPASTO_DEFAULT_(SCALE);
+  params->tile_size = IMPASTO_DEFAULT_(TILE_SIZE);
+  params->threads = IMPASTO_DEFAULT_(THREADS);
+  params->alpha = IMPASTO_DEFAULT_(ALPHA);
 }
 
 int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float* content_rgba, int width, int height,

@@ -12,6 +12,7 @@
 
 #include "impasto-dialog.h"
 #include "impasto-models.h"
+#include "impasto-pdb.h"
 #include "impasto-preview.h"
 #include "impasto-render.h"
 #include "impasto-settings.h"
@@ -30,51 +31,6 @@ static void run   (const gchar *name, gint nparams, const GimpParam *params,
 const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
 
 MAIN ()
-
-static const GimpParamDef gatys_args[] =
-{
-  { GIMP_PDB_INT32,    "run-mode",        "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
-  { GIMP_PDB_IMAGE,    "image",           "Input image" },
-  { GIMP_PDB_DRAWABLE, "drawable",        "Layer to stylise; an Impasto layer is re-rendered in place" },
-  { GIMP_PDB_DRAWABLE, "style-drawable",  "Layer (of any open image) whose style is transferred, or -1 for none" },
-  { GIMP_PDB_STRING,   "style-files",     "Style image files separated by ':' (used in addition to style-drawable), or \"\"" },
-  { GIMP_PDB_STRING,   "style-weights",   "Comma-separated blend weight per style, style-drawable first; \"\" for equal weights" },
-  { GIMP_PDB_FLOAT,    "content-weight",  "How strongly the result keeps the original's shapes (0..1000, default 1)" },
-  { GIMP_PDB_FLOAT,    "style-weight",    "How strongly the result takes the style's textures and colours (0..100000, default 2)" },
-  { GIMP_PDB_FLOAT,    "tv-weight",       "Smoothness: total-variation weight (0..100, default 0.02)" },
-  { GIMP_PDB_FLOAT,    "style-scale",     "Detail size: style image size relative to the processing size (0.05..8, default 1)" },
-  { GIMP_PDB_INT32,    "iterations",      "Optimisation steps (1..100000, default 150)" },
-  { GIMP_PDB_INT32,    "size",            "Processing size: longest side in pixels (16..8192, default 384)" },
-  { GIMP_PDB_INT32,    "preserve-colors", "Colours { STYLE (0), LUMINANCE-TRANSFER (1), MATCH-STYLE-COLOURS (2) }" },
-  { GIMP_PDB_INT32,    "network",         "Loss network { TINY-DARKNET (0), VGG-19 (1), WEIGHTS-FREE (2) }" },
-  { GIMP_PDB_INT32,    "optimizer",       "Optimiser { L-BFGS (0), ADAM (1) }" },
-  { GIMP_PDB_FLOAT,    "learning-rate",   "Adam step size (0.0001..10, default 0.02)" },
-  { GIMP_PDB_INT32,    "init",            "Start from { CONTENT (0), NOISE (1), STYLE (2) }" },
-  { GIMP_PDB_INT32,    "multiscale",      "Coarse to fine { AUTO (0), ON (1), OFF (2) }" },
-  { GIMP_PDB_INT32,    "pooling",         "Pooling { AVERAGE (0), MAX (1) }" },
-  { GIMP_PDB_STRING,   "content-layers",  "Network layers for the content loss, comma-separated; \"\" for defaults" },
-  { GIMP_PDB_STRING,   "style-layers",    "Network layers for the style loss, name[:weight] comma-separated; \"\" for defaults" },
-  { GIMP_PDB_INT32,    "seed",            "Random seed (0..2147483647): same seed and settings, same result" },
-  { GIMP_PDB_INT32,    "threads",         "Processor threads, 0 for every core (0..256)" },
-  { GIMP_PDB_INT32,    "full-resolution", "1: refine up to the layer's own pixels (default); 0: compute at the processing size and enlarge (faster, blurred at 100%)" },
-  { GIMP_PDB_INT32,    "refine-iterations", "Steps at the first size above the processing size, fewer at each larger one (1..1000, default 20)" },
-};
-
-static const GimpParamDef model_args[] =
-{
-  { GIMP_PDB_INT32,    "run-mode",        "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
-  { GIMP_PDB_IMAGE,    "image",           "Input image" },
-  { GIMP_PDB_DRAWABLE, "drawable",        "Layer to stylise; an Impasto layer is re-rendered in place" },
-  { GIMP_PDB_STRING,   "model",           "Name of a style model as the Style Transfer dialog lists it (the user's model folder, then the built-in styles), or the path of a model" },
-  { GIMP_PDB_FLOAT,    "strength",        "Blend with the original: 0 keeps it, 1 is the full style (default 1)" },
-  { GIMP_PDB_INT32,    "preserve-colors", "Colours { STYLE (0), LUMINANCE-TRANSFER (1), MATCH-STYLE-COLOURS (2) }" },
-  { GIMP_PDB_FLOAT,    "scale",           "Processing scale: below 1 gives larger brush strokes and runs faster (0.05..4, default 1)" },
-  { GIMP_PDB_INT32,    "tile-size",       "Tile side in pixels for large images, 0 for automatic (0..8192)" },
-  { GIMP_PDB_INT32,    "threads",         "Processor threads, 0 for every core (0..256)" },
-  { GIMP_PDB_DRAWABLE, "style-drawable",  "Arbitrary-style models (AdaIN) only: style layer of any open image, or -1" },
-  { GIMP_PDB_STRING,   "style-file",      "Arbitrary-style models (AdaIN) only: style image file, or \"\"" },
-  { GIMP_PDB_FLOAT,    "alpha",           "Arbitrary-style models (AdaIN) only: style amount, 0 content .. 1 full style (default 1)" },
-};
 
 static const GimpParamDef rerender_args[] =
 {
@@ -105,7 +61,9 @@ static const GimpParamDef result_values[] =
 static void
 query (void)
 {
-  gchar *help_uri;
+  gchar        *help_uri;
+  GimpParamDef *args;
+  gint          n_args;
 
   gimp_plugin_domain_register (GETTEXT_PACKAGE, LOCALEDIR);
   /* The dialog's Help button: GIMP finds data/help/<locale>/gimp-help.xml
@@ -115,6 +73,7 @@ query (void)
     gimp_plugin_help_register ("impasto-help", help_uri);
   g_free (help_uri);
 
+  args = impasto_pdb_args (IMPASTO_METHOD_GATYS, &n_args);
   gimp_install_procedure (PROC_GATYS,
                           N_("Repaint the layer in the style of a painting (neural style transfer)"),
                           "Optimisation-based neural style transfer (Gatys et al.): the layer is repainted "
@@ -127,10 +86,11 @@ query (void)
                           N_("Style _Transfer..."),
                           "RGB*, GRAY*",
                           GIMP_PLUGIN,
-                          G_N_ELEMENTS (gatys_args), G_N_ELEMENTS (result_values),
-                          gatys_args, result_values);
+                          n_args, G_N_ELEMENTS (result_values), args, result_values);
+  impasto_pdb_args_free (args, n_args);
   gimp_plugin_menu_register (PROC_GATYS, "<Image>/Filters/Artistic");
 
+  args = impasto_pdb_args (IMPASTO_METHOD_MODEL, &n_args);
   gimp_install_procedure (PROC_MODEL,
                           N_("Repaint the layer with a pretrained style model (fast neural style transfer)"),
                           "Stylises the layer in one pass with a pretrained feed-forward model (more can be added "
@@ -141,8 +101,8 @@ query (void)
                           N_("_Pretrained Style..."),
                           "RGB*, GRAY*",
                           GIMP_PLUGIN,
-                          G_N_ELEMENTS (model_args), G_N_ELEMENTS (result_values),
-                          model_args, result_values);
+                          n_args, G_N_ELEMENTS (result_values), args, result_values);
+  impasto_pdb_args_free (args, n_args);
   gimp_plugin_menu_register (PROC_MODEL, "<Image>/Filters/Artistic");
 
   gimp_install_procedure (PROC_RERENDER,
@@ -231,50 +191,6 @@ run_batch_helper (const gchar *name, gint nparams, const GimpParam *params, Gimp
     }
 }
 
-static void
-settings_from_args (const GimpParam *p, ImpastoSettings *s)
-{
-  impasto_settings_init (s);
-  s->style_drawable = p[3].data.d_drawable;
-  g_strlcpy (s->style_files, p[4].data.d_string ? p[4].data.d_string : "", sizeof (s->style_files));
-  g_strlcpy (s->style_weights, p[5].data.d_string ? p[5].data.d_string : "", sizeof (s->style_weights));
-  s->content_weight  = p[6].data.d_float;
-  s->style_weight    = p[7].data.d_float;
-  s->tv_weight       = p[8].data.d_float;
-  s->style_scale     = p[9].data.d_float;
-  s->iterations      = p[10].data.d_int32;
-  s->size            = p[11].data.d_int32;
-  s->preserve_colors = p[12].data.d_int32;
-  s->network         = p[13].data.d_int32;
-  s->optimizer       = p[14].data.d_int32;
-  s->learning_rate   = p[15].data.d_float;
-  s->init            = p[16].data.d_int32;
-  s->multiscale      = p[17].data.d_int32;
-  s->pooling         = p[18].data.d_int32;
-  g_strlcpy (s->content_layers, p[19].data.d_string ? p[19].data.d_string : "", sizeof (s->content_layers));
-  g_strlcpy (s->style_layers, p[20].data.d_string ? p[20].data.d_string : "", sizeof (s->style_layers));
-  s->seed            = p[21].data.d_int32;
-  s->threads         = p[22].data.d_int32;
-  s->full_resolution = p[23].data.d_int32;
-  s->refine_iterations = p[24].data.d_int32;
-}
-
-static void
-settings_from_model_args (const GimpParam *p, ImpastoSettings *s)
-{
-  impasto_settings_init (s);
-  s->method = IMPASTO_METHOD_MODEL;
-  g_strlcpy (s->model, p[3].data.d_string ? p[3].data.d_string : "", sizeof (s->model));
-  s->strength        = p[4].data.d_float;
-  s->preserve_colors = p[5].data.d_int32;
-  s->scale           = p[6].data.d_float;
-  s->tile_size       = p[7].data.d_int32;
-  s->threads         = p[8].data.d_int32;
-  s->style_drawable  = p[9].data.d_drawable;
-  g_strlcpy (s->style_files, p[10].data.d_string ? p[10].data.d_string : "", sizeof (s->style_files));
-  s->alpha           = p[11].data.d_float;
-}
-
 static gboolean
 check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **error)
 {
@@ -308,7 +224,7 @@ check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **
       g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
       return FALSE;
     }
-  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_files[0])
+  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_path[0])
     {
       g_set_error_literal (error, G_FILE_ERROR, 0, _("Choose a style: a style layer or a style image file."));
       return FALSE;
@@ -565,18 +481,15 @@ run (const gchar      *name,
     }
   else if (run_mode == GIMP_RUN_NONINTERACTIVE)
     {
-      gboolean model = !strcmp (name, PROC_MODEL);
+      gint          method = !strcmp (name, PROC_MODEL) ? IMPASTO_METHOD_MODEL : IMPASTO_METHOD_GATYS;
+      gint          n_args;
+      GimpParamDef *args = impasto_pdb_args (method, &n_args);
 
-      if (nparams != (gint) (model ? G_N_ELEMENTS (model_args) : G_N_ELEMENTS (gatys_args)))
+      impasto_pdb_args_free (args, n_args);
+      if (nparams != n_args)
         status = GIMP_PDB_CALLING_ERROR;
-      else
-        {
-          if (model)
-            settings_from_model_args (params, &s);
-          else
-            settings_from_args (params, &s);
-          layer = stylise (image, drawable, &s, _("Style transfer"), &error);
-        }
+      else if (impasto_pdb_read_settings (method, params, &s, &error))
+        layer = stylise (image, drawable, &s, _("Style transfer"), &error);
     }
   else
     {

@@ -275,7 +275,7 @@ invalidated (GimpPreview *preview, ImpastoPreview *p)
   if (!p->ready)
     return;
   g_clear_pointer (&p->shown, g_free);  /* another region, zoom or setting */
-  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_files[0])
+  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_path[0])
     {
       impasto_preview_worker_cancel (p->worker);
       say (p, _("Choose a style layer or file to see the preview"));

@@ -4,140 +4,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "impasto-models.h"
+#include "impasto-parameters.h"
 #include "impasto-render.h"
 #include "impasto-core-loader.h"
 
 #define IMPASTO_RENDER_ERROR (g_quark_from_static_string ("impasto-render-error"))
-
-typedef struct
-{
-  gchar                 *message;   /* the first problem the operation reported */
-  ImpastoRenderProgress  progress;
-  gpointer               progress_data;
-} RunLog;
-
-static void
-on_progress (GeglNode *node, gdouble fraction, gpointer data)
-{
-  RunLog *log = data;
-
-  if (log->progress)
-    log->progress (fraction, NULL, log->progress_data);
-}
-
-/* Impasto's ops report failures as warnings in the "impasto" log domain
- * (GEGL operations have no error channel) and then pass their input
- * through; catch them so that no unchanged layer is ever added. */
-static void
-on_op_warning (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
-{
-  RunLog      *log    = data;
-  const gchar *colon = strstr (message, ": ");
-
-  if (level & G_LOG_LEVEL_WARNING)
-    {
-      /* "impasto:gatys: <message>" -> "<message>" */
-      if (!log->message)
-        log->message = g_strdup (g_str_has_prefix (message, "impasto:") && colon ? colon + 2 : message);
-    }
-  else if (log->progress)
-    {
-      log->progress (-1.0, message, log->progress_data);
-    }
-}
-
-/* The operation node for the settings' method, its inputs still unlinked. */
-static GeglNode *
-make_operation (GeglNode *graph, const ImpastoSettings *s)
-{
-  if (s->method == IMPASTO_METHOD_MODEL)
-    return gegl_node_new_child (graph, "operation", "impasto:feedforward",
-                                "model",           s->model,
-                                "strength",        s->strength,
-                                "preserve-colors", s->preserve_colors,
-                                "scale",           s->scale,
-                                "tile-size",       s->tile_size,
-                                "threads",         s->threads,
-                                "style-path",      s->style_files,
-                                "alpha",           s->alpha,
-                                NULL);
-  return gegl_node_new_child (graph, "operation", "impasto:gatys",
-                              "style-path",      s->style_files,
-                              "style-weights",   s->style_weights,
-                              "content-weight",  s->content_weight,
-                              "style-weight",    s->style_weight,
-                              "tv-weight",       s->tv_weight,
-                              "style-scale",     s->style_scale,
-                              "iterations",      s->iterations,
-                              "size",            s->size,
-                              "preserve-colors", s->preserve_colors,
-                              "network",         s->network,
-                              "optimizer",       s->optimizer,
-                              "learning-rate",   s->learning_rate,
-                              "init",            s->init,
-                              "multiscale",      s->multiscale,
-                              "full-resolution", s->full_resolution,
-                              "refine-iterations", s->refine_iterations,
-                              "pooling",         s->pooling,
-                              "content-layers",  s->content_layers,
-                              "style-layers",    s->style_layers,
-                              "seed",            s->seed,
-                              "threads",         s->threads,
-                              NULL);
-}
-
-GeglBuffer *
-impasto_render_buffers (GeglBuffer            *input,
-                        GeglBuffer            *style,
-                        const ImpastoSettings *s,
-                        gint                  *cancel,
-                        ImpastoRenderProgress  progress,
-                        gpointer               progress_data,
-                        GError               **error)
-{
-  const gchar  *op_name = s->method == IMPASTO_METHOD_MODEL ? "impasto:feedforward" : "impasto:gatys";
-  GeglBuffer   *result;
-  GeglNode     *graph, *src, *op;
-  GeglRectangle extent = *gegl_buffer_get_extent (input);
-  RunLog        log = { NULL, progress, progress_data };
-  guint         handler;
-
-  if (!gegl_has_operation (op_name))
-    {
-      g_set_error (error, IMPASTO_RENDER_ERROR, 0,
-                   _("The GEGL operation %s is not installed; reinstall Impasto."), op_name);
-      return NULL;
-    }
-  graph = gegl_node_new ();
-  src   = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", input, NULL);
-  op    = make_operation (graph, s);
-  gegl_node_set (op, "cancel", cancel, NULL);
-  gegl_node_link (src, op);
-  if (style)
-    {
-      GeglNode *aux = gegl_node_new_child (graph, "operation", "gegl:buffer-source", "buffer", style, NULL);
-
-      gegl_node_connect_to (aux, "output", op, "aux");
-    }
-
-  result = gegl_buffer_new (GEGL_RECTANGLE (0, 0, extent.width, extent.height), babl_format ("R'G'B'A float"));
-  g_signal_connect (op, "progress", G_CALLBACK (on_progress), &log);
-  handler = g_log_set_handler ("impasto", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
-                               on_op_warning, &log);
-  gegl_node_blit_buffer (op, result, &extent, 0, GEGL_ABYSS_NONE);
-  g_log_remove_handler ("impasto", handler);
-  g_object_unref (graph);
-
-  if (log.message || (cancel && g_atomic_int_get (cancel)))
-    {
-      if (log.message)
-        g_set_error_literal (error, IMPASTO_RENDER_ERROR, 0, log.message);
-      g_free (log.message);
-      g_object_unref (result);
-      return NULL;
-    }
-  return result;
-}
 
 /* Progress in GIMP's status bar, with the time left once the pace is
  * known (a full-resolution run on a large photo takes minutes). */
@@ -182,7 +53,7 @@ static void
 gatys_params_for (const ImpastoCore *core, const ImpastoSettings *s, ImpastoGatysParams *p)
 {
   core->gatys_params_init (p);
-  p->network           = impasto_settings_network_name (s->network);
+  p->network           = impasto_parameter_find ("network")->values[s->network].nick;
   p->size              = s->size;
   p->iterations        = s->iterations;
   p->optimizer         = s->optimizer;
@@ -307,7 +178,7 @@ model_label (const gchar *model)
 static gchar *
 style_label (const ImpastoSettings *s)
 {
-  gchar **files = g_strsplit (s->style_files, G_SEARCHPATH_SEPARATOR_S, -1);
+  gchar **files = g_strsplit (s->style_path, G_SEARCHPATH_SEPARATOR_S, -1);
   gint    n     = (s->style_drawable > 0) + (gint) g_strv_length (files);
   gchar  *label;
 

@@ -8,6 +8,7 @@
 #include <gegl.h>
 #include <libgimp/gimp.h>
 
+#include "impasto-run.h"
 #include "impasto-settings.h"
 
 G_BEGIN_DECLS
@@ -24,23 +25,6 @@ GeglBuffer *impasto_render (gint32                 source,
 gdouble     impasto_render_seconds (const ImpastoSettings *settings,
                                     gint                   width,
                                     gint                   height);
-
-/* Progress of a render: fraction in 0..1, or a message (fraction < 0). */
-typedef void (*ImpastoRenderProgress) (gdouble      fraction,
-                                       const gchar *text,
-                                       gpointer     data);
-
-/* The same on in-memory buffers, with no libgimp call, so it can run in a
- * worker thread (the dialog's preview): style may be NULL, cancel (may be
- * NULL) stops the run when set; progress is called from the running thread.
- * NULL when cancelled (no *error) or failed. */
-GeglBuffer *impasto_render_buffers (GeglBuffer            *input,
-                                    GeglBuffer            *style,
-                                    const ImpastoSettings *settings,
-                                    gint                  *cancel,
-                                    ImpastoRenderProgress  progress,
-                                    gpointer               progress_data,
-                                    GError               **error);
 
 /* Adds `result` as a new layer directly above `source`, masked by the
  * selection if there is one, with the settings stored on it. */

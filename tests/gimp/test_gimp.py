@@ -136,7 +136,7 @@ class GimpBatch(SchemeResults, CleanGimpRun):
 
     def test_settings_parasite(self):
         text = open(os.path.join(self.work, "parasite.txt")).read()
-        self.assertTrue(text.startswith("impasto-settings 1\n"), text[:40])
+        self.assertTrue(text.startswith("impasto-settings 2\n"), text[:40])
         fields = dict(line.split("=", 1) for line in text.splitlines()[1:] if "=" in line)
         self.assertEqual(fields["style-weight"], "2")
         self.assertEqual(fields["iterations"], "6")

@@ -3,6 +3,7 @@
 // change notification and keyboard access.
 #include "dialog_host.h"
 #include "impasto-model-install.h"
+#include "impasto-parameters.h"
 
 #include <gtest/gtest.h>
 
@@ -22,7 +23,7 @@ ImpastoSettings gatys_settings() {
   impasto_settings_init(&s);
   s.method = IMPASTO_METHOD_GATYS;
   s.style_drawable = kPaintingLayer;
-  g_strlcpy(s.style_files, "/tmp/impasto-a.png" G_SEARCHPATH_SEPARATOR_S "/tmp/impasto-b.png", sizeof s.style_files);
+  g_strlcpy(s.style_path, "/tmp/impasto-a.png" G_SEARCHPATH_SEPARATOR_S "/tmp/impasto-b.png", sizeof s.style_path);
   g_strlcpy(s.style_weights, "0.5,2,1.25", sizeof s.style_weights);
   s.content_weight = 3.5;
   s.style_weight = 12.0;
@@ -65,7 +66,7 @@ void expect_same(const ImpastoSettings& a, const ImpastoSettings& b) {
   EXPECT_EQ(a.method, b.method);
   EXPECT_STREQ(a.model, b.model);
   EXPECT_EQ(a.style_drawable, b.style_drawable);
-  EXPECT_STREQ(a.style_files, b.style_files);
+  EXPECT_STREQ(a.style_path, b.style_path);
   EXPECT_STREQ(a.style_weights, b.style_weights);
   EXPECT_DOUBLE_EQ(a.content_weight, b.content_weight);
   EXPECT_DOUBLE_EQ(a.style_weight, b.style_weight);
@@ -240,7 +241,7 @@ TEST_F(Dialog, ResetRestoresDefaultsButKeepsWhatToWorkOn) {
   EXPECT_EQ(out.iterations, defaults.iterations);
   EXPECT_EQ(out.seed, defaults.seed);
   EXPECT_EQ(out.style_drawable, in.style_drawable);
-  EXPECT_STREQ(out.style_files, in.style_files);
+  EXPECT_STREQ(out.style_path, in.style_path);
   EXPECT_STREQ(out.style_weights, "1,1,1");
 }
 
@@ -294,7 +295,7 @@ TEST_F(Dialog, OkWaitsForAUsableStyleAndSaysWhy) {
   impasto_settings_init(&s);
   s.method = IMPASTO_METHOD_GATYS;
   s.style_drawable = -1;
-  s.style_files[0] = '\0';
+  s.style_path[0] = '\0';
   open(s);
   // The first run ticks the painting layer (FirstRunTakesTheStyleFromThePaintingLayer): untick it.
   gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "use-style-layer")), FALSE);
@@ -589,4 +590,30 @@ TEST_F(InstallModels, ClosingTheDialogDuringADownloadStopsItSafely) {
   EXPECT_FALSE(g_file_test(in_models("matta").c_str(), G_FILE_TEST_EXISTS));
   const auto left = folder_entries();
   EXPECT_TRUE(left.empty()) << "left behind: " << left.front();
+}
+
+// The dialog's widgets take their ranges and defaults from the parameter
+// rows (impasto/parameters.h), like the GEGL ops, the settings and the PDB
+// (tests/common/test_parameters.cpp): what can be typed is the row's range,
+// what a new dialog shows is its default.
+TEST_F(Dialog, EveryWidgetHasItsParametersRangeAndDefault) {
+  ImpastoSettings defaults;
+  impasto_settings_init(&defaults);
+  open(defaults);
+  guint n = 0;
+  const ImpastoParameter* p = impasto_parameters(&n);
+  int checked = 0;
+  for (guint i = 0; i < n; ++i) {
+    GObject* widget = impasto_dialog_lookup(dialog_, p[i].key);
+    if (!widget || !GTK_IS_ADJUSTMENT(widget) || !std::strcmp(p[i].key, "seed")) continue;
+    SCOPED_TRACE(p[i].key);
+    GtkAdjustment* a = GTK_ADJUSTMENT(widget);
+    EXPECT_DOUBLE_EQ(gtk_adjustment_get_lower(a), p[i].min);
+    EXPECT_DOUBLE_EQ(gtk_adjustment_get_upper(a), p[i].max);
+    EXPECT_DOUBLE_EQ(gtk_adjustment_get_value(a), p[i].default_value);
+    ++checked;
+  }
+  // content, style, smoothness, detail, iterations, size, strength, scale,
+  // alpha, tile size, threads
+  EXPECT_EQ(checked, 11);
 }

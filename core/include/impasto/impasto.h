@@ -10,11 +10,10 @@ extern "C" {
 
 #define IMPASTO_C_API_VERSION 3
 
-/* Values of ImpastoGatysParams.optimizer / init / preserve_colors. */
-enum { IMPASTO_OPTIMIZER_LBFGS = 0, IMPASTO_OPTIMIZER_ADAM = 1 };
-enum { IMPASTO_INIT_CONTENT = 0, IMPASTO_INIT_NOISE = 1, IMPASTO_INIT_STYLE = 2 };
-enum { IMPASTO_COLORS_NONE = 0, IMPASTO_COLORS_LUMINANCE = 1, IMPASTO_COLORS_HISTOGRAM = 2 };
-enum { IMPASTO_MULTISCALE_AUTO = 0, IMPASTO_MULTISCALE_ON = 1, IMPASTO_MULTISCALE_OFF = 2 };
+/* The values of ImpastoGatysParams.optimizer / init / preserve_colors /
+ * multiscale (IMPASTO_OPTIMIZER_LBFGS, ...) and every default and range
+ * are in parameters.h. */
+#include "impasto/parameters.h"
 
 /* A Gatys run moved to the next size (stage 0-based, of stages): the
  * picture's long side in pixels there, and whether that size refines the

@@ -47,9 +47,6 @@ gboolean impasto_core_check_memory (const ImpastoCore *core,
                                     gint               height,
                                     GError           **error);
 
-/* TRUE once the core has been loaded in this process (for tests). */
-gboolean impasto_core_is_loaded (void);
-
 G_END_DECLS
 
 #endif

@@ -71,17 +71,6 @@ impasto_core_get (GError **error)
 }
 
 gboolean
-impasto_core_is_loaded (void)
-{
-  gboolean loaded;
-
-  g_mutex_lock (&core_mutex);
-  loaded = core_loaded;
-  g_mutex_unlock (&core_mutex);
-  return loaded;
-}
-
-gboolean
 impasto_core_check_memory (const ImpastoCore *core, gdouble core_bytes, gint width, gint height, GError **error)
 {
   const gdouble needed    = core_bytes + 2.0 * width * height * 4 * sizeof (gfloat);

@@ -1,0 +1,33 @@
+/* The PDB arguments of the two style-transfer procedures, made from the
+ * parameter rows (impasto/parameters.h) in an order fixed for scripts:
+ * the type, name and documented range and default of each come from its
+ * row, so they cannot disagree with the GEGL ops, the settings or the
+ * dialog. */
+#ifndef IMPASTO_PDB_H
+#define IMPASTO_PDB_H
+
+#include <libgimp/gimp.h>
+
+#include "impasto-settings.h"
+
+G_BEGIN_DECLS
+
+/* The arguments of plug-in-impasto-gatys (method IMPASTO_METHOD_GATYS) or
+ * plug-in-impasto-model: run-mode, image, drawable, then the method's.
+ * Free with impasto_pdb_args_free. */
+GimpParamDef *impasto_pdb_args          (gint                   method,
+                                         gint                  *n_args);
+void          impasto_pdb_args_free     (GimpParamDef          *args,
+                                         gint                   n_args);
+
+/* Fills *settings (defaults first) from a call's arguments; FALSE with
+ * *error when a text is too long for its setting. The caller has checked
+ * the argument count. */
+gboolean      impasto_pdb_read_settings (gint                   method,
+                                         const GimpParam       *params,
+                                         ImpastoSettings       *settings,
+                                         GError               **error);
+
+G_END_DECLS
+
+#endif
