@@ -177,7 +177,7 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
      IMPASTO_N_("Blend with the original: 0 keeps your picture, 1 is the full style"), \
      1.0, 0.0, 1.0, 0.0, 1.0, 0.01, 2, 0, 0)
 #define IMPASTO_PARAMETER_SCALE(X) \
-  X (DOUBLE, scale, "scale", IMPASTO_N_("Processing _scale"), \
+  X (DOUBLE, scale, "scale", IMPASTO_N_("Processing sca_le"), \
      IMPASTO_N_("The picture is scaled by this before stylising: below 1 gives larger brush strokes and runs faster"), \
      1.0, 0.05, 4.0, 0.05, 4.0, 0.05, 2, 1, 0)
 #define IMPASTO_PARAMETER_TILE_SIZE(X) \
