@@ -1,7 +1,7 @@
-// The pyramid the Gatys optimiser moves (core/src/image_pyramid.h): it starts
+// The pyramid the Gatys optimiser moves (core/src/optimisation/image_pyramid.h): it starts
 // at exactly the given picture, has the levels its limits allow, and hands
 // each coarse level the gradient of every pixel it covers, weighted gain^k.
-#include "image_pyramid.h"
+#include "optimisation/image_pyramid.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,4 @@
-#include "winograd_conv.h"
+#include "kernels/winograd_conv.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
 

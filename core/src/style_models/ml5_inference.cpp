@@ -1,6 +1,6 @@
-#include "ml5_inference.h"
+#include "style_models/ml5_inference.h"
 
-#include "nhwc.h"
+#include "kernels/nhwc.h"
 
 namespace impasto {
 namespace {

@@ -1,6 +1,6 @@
-#include "compose.h"
+#include "images/compose.h"
 
-#include "tensor_image.h"
+#include "images/tensor_image.h"
 
 namespace impasto {
 

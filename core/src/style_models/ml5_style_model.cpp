@@ -2,10 +2,10 @@
 // the network itself is in ml5_network.h.
 #include "impasto/error.h"
 #include "impasto/style_model.h"
-#include "ml5_inference.h"
-#include "ml5_network.h"
-#include "model_name.h"
-#include "padding.h"
+#include "style_models/ml5_inference.h"
+#include "style_models/ml5_network.h"
+#include "runtime/model_name.h"
+#include "kernels/padding.h"
 
 namespace impasto {
 namespace {

@@ -1,7 +1,7 @@
-#include "tiled_objective.h"
+#include "optimisation/tiled_objective.h"
 
 #include "impasto/error.h"
-#include "padding.h"
+#include "kernels/padding.h"
 
 #include <algorithm>
 #include <set>

@@ -12,8 +12,8 @@
 // - instance norm and ReLU fused in place (instance_norm.h).
 #pragma once
 
-#include "ml5_network.h"
-#include "winograd_conv.h"
+#include "style_models/ml5_network.h"
+#include "kernels/winograd_conv.h"
 
 namespace impasto {
 

@@ -1,4 +1,4 @@
-#include "instance_norm.h"
+#include "kernels/instance_norm.h"
 
 #include <ATen/Parallel.h>
 

@@ -2,7 +2,7 @@
 
 #include "impasto/error.h"
 #include "impasto/torch_checkpoint.h"
-#include "winograd_conv.h"
+#include "kernels/winograd_conv.h"
 
 #include <nlohmann/json.hpp>
 

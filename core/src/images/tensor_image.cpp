@@ -1,4 +1,4 @@
-#include "tensor_image.h"
+#include "images/tensor_image.h"
 
 #include "impasto/error.h"
 

@@ -1,4 +1,4 @@
-#include "recycling_allocator.h"
+#include "kernels/recycling_allocator.h"
 
 #include <c10/core/CPUAllocator.h>
 

@@ -1,12 +1,12 @@
 #include "impasto/feedforward.h"
 
-#include "compose.h"
-#include "recycling_allocator.h"
-#include "runtime.h"
+#include "images/compose.h"
+#include "kernels/recycling_allocator.h"
+#include "runtime/runtime.h"
 #include "impasto/error.h"
 #include "impasto/memory.h"
 #include "impasto/network_loader.h"
-#include "tensor_image.h"
+#include "images/tensor_image.h"
 
 #include <algorithm>
 #include <cmath>

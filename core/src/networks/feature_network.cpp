@@ -1,7 +1,7 @@
 #include "impasto/feature_network.h"
 
 #include "impasto/error.h"
-#include "padding.h"
+#include "kernels/padding.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "nhwc.h"
+#include "kernels/nhwc.h"
 
 #include "impasto/error.h"
 

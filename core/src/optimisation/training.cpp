@@ -1,10 +1,10 @@
 #include "impasto/training.h"
 
 #include "impasto/error.h"
-#include "ml5_network.h"
-#include "recycling_allocator.h"
-#include "runtime.h"
-#include "tensor_image.h"
+#include "style_models/ml5_network.h"
+#include "kernels/recycling_allocator.h"
+#include "runtime/runtime.h"
+#include "images/tensor_image.h"
 
 #include <nlohmann/json.hpp>
 

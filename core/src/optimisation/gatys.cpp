@@ -2,12 +2,12 @@
 
 #include "impasto/error.h"
 #include "impasto/memory.h"
-#include "compose.h"
-#include "image_pyramid.h"
-#include "recycling_allocator.h"
-#include "runtime.h"
-#include "tiled_objective.h"
-#include "tensor_image.h"
+#include "images/compose.h"
+#include "optimisation/image_pyramid.h"
+#include "kernels/recycling_allocator.h"
+#include "runtime/runtime.h"
+#include "optimisation/tiled_objective.h"
+#include "images/tensor_image.h"
 
 #include <algorithm>
 #include <cmath>

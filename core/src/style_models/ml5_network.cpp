@@ -1,4 +1,4 @@
-#include "ml5_network.h"
+#include "style_models/ml5_network.h"
 
 #include "impasto/error.h"
 

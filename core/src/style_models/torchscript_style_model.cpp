@@ -4,8 +4,8 @@
 #include "impasto/error.h"
 #include "impasto/style_model.h"
 #include "impasto/torch_checkpoint.h"
-#include "model_name.h"
-#include "padding.h"
+#include "runtime/model_name.h"
+#include "kernels/padding.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/csrc/jit/frontend/error_report.h>

@@ -1,4 +1,4 @@
-#include "image_pyramid.h"
+#include "optimisation/image_pyramid.h"
 
 #include <cmath>
 

@@ -1,8 +1,8 @@
 #include "impasto/memory.h"
 
 #include "impasto/error.h"
-#include "recycling_allocator.h"
-#include "tiled_objective.h"
+#include "kernels/recycling_allocator.h"
+#include "optimisation/tiled_objective.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>

@@ -5,8 +5,8 @@
 #include "impasto/error.h"
 #include "impasto/style_model.h"
 #include "impasto/torch_checkpoint.h"
-#include "model_name.h"
-#include "padding.h"
+#include "runtime/model_name.h"
+#include "kernels/padding.h"
 
 namespace impasto {
 namespace {

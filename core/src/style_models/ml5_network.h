@@ -9,7 +9,7 @@
 // scale) and has no bias. Downloaded ml5 models are 32/64/128 with 5 blocks.
 #pragma once
 
-#include "instance_norm.h"
+#include "kernels/instance_norm.h"
 
 #include <torch/torch.h>
 

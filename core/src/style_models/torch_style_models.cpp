@@ -5,9 +5,9 @@
 #include "impasto/error.h"
 #include "impasto/style_model.h"
 #include "impasto/torch_checkpoint.h"
-#include "instance_norm.h"
-#include "model_name.h"
-#include "padding.h"
+#include "kernels/instance_norm.h"
+#include "runtime/model_name.h"
+#include "kernels/padding.h"
 
 #include <regex>
 
