@@ -264,6 +264,80 @@ torch::Tensor refine_tiled(SequentialFeatureNetwork& network, const torch::Tenso
   return x;
 }
 
+// The loss network, on `device` and checked against the options' layers;
+// `result` says which network it is.
+SequentialFeatureNetwork prepare_network(const GatysOptions& options, const torch::Device& device, GatysResult& result) {
+  auto network = NetworkLoader(options.network).load();
+  result.network = network->description().id;
+  result.used_fallback = network->description().is_fallback;
+  if (result.used_fallback)
+    result.notes.push_back(
+        "The weights-free fallback network was used: expect a weaker style. Install Tiny Darknet with models/fetch for "
+        "much better results.");
+  network->to(device);
+  if (options.channels_last && device.is_cpu()) network->use_channels_last();
+  network->set_reflect_padding(options.reflect_padding);
+  // Validate layer names before any work.
+  for (const auto& l : options.loss.content_layers)
+    if (!network->has_layer(l)) throw Error("The network has no layer named \"" + l + "\".");
+  for (const auto& l : options.loss.style_layers)
+    if (!network->has_layer(l.layer)) throw Error("The network has no layer named \"" + l.layer + "\".");
+  return network;
+}
+
+// Where the first level starts, as options.init says; c is the photo at
+// that level's size.
+torch::Tensor first_picture(const torch::Tensor& c, const torch::Tensor& first_style, const GatysOptions& options,
+                            at::Generator& gen, const torch::Device& device) {
+  const auto h = c.size(2), w = c.size(3);
+  torch::Tensor x;
+  switch (options.init) {
+    case Init::Content: x = c.clone(); break;
+    case Init::Noise: x = torch::rand({1, 3, h, w}, gen, torch::kFloat).to(device); break;
+    case Init::Style: x = resize(first_style, h, w).clone(); break;
+  }
+  return x;
+}
+
+// Where a later level starts: the level below's result at this level's
+// size. Above the processing size the look is settled below; the photo's
+// own finer detail is added back, and the level's steps blend it into the
+// style.
+torch::Tensor next_picture(const torch::Tensor& below, const torch::Tensor& c, const torch::Tensor& content_below,
+                           bool refine) {
+  const auto h = c.size(2), w = c.size(3);
+  if (!refine) return resize(below.detach(), h, w).clone();
+  auto x = resize(below.detach(), h, w);
+  x.add_(c).sub_(resize(content_below, h, w));
+  return x;
+}
+
+// Every level of the schedule in turn, each starting from the one below.
+// Returns the picture at the last level's size and sets its last loss.
+torch::Tensor optimise_levels(SequentialFeatureNetwork& network, const torch::Tensor& content_rgb,
+                              const std::vector<torch::Tensor>& style_rgb, const std::vector<double>& style_weights,
+                              const std::vector<Level>& levels, const GatysOptions& options,
+                              const torch::Device& device, ProgressTracker& tracker, double& last_loss) {
+  const auto full_h = content_rgb.size(2), full_w = content_rgb.size(3);
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+  torch::Tensor x, previous_content;
+  last_loss = 0.0;
+  for (std::size_t li = 0; li < levels.size(); ++li) {
+    const auto [h, w] = fit(full_h, full_w, levels[li].long_side);
+    auto c = content_for_level(content_rgb, h, w, options);
+    auto level_styles = styles_for_level(style_rgb, levels[li].long_side, c, options);
+    x = li == 0 ? first_picture(c, level_styles.front(), options, gen, device)
+                : next_picture(x, c, previous_content, levels[li].refine);
+    x = levels[li].refine
+            ? refine_tiled(network, x, c, std::move(level_styles), style_weights, options, levels, li, tracker,
+                           last_loss)
+            : optimise_whole(network, x, c, level_styles, style_weights, options, levels, li, tracker, last_loss);
+    tracker.level_done(levels[li]);
+    previous_content = c;
+  }
+  return x;
+}
+
 }  // namespace
 
 double gatys_seconds_needed(std::int64_t width, std::int64_t height, const GatysOptions& options) {
@@ -295,26 +369,11 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
 
   try {
     GatysResult result;
-    auto network = NetworkLoader(options.network).load();
-    result.network = network->description().id;
-    result.used_fallback = network->description().is_fallback;
-    if (result.used_fallback)
-      result.notes.push_back(
-          "The weights-free fallback network was used: expect a weaker style. Install Tiny Darknet with models/fetch for "
-          "much better results.");
-    network->to(device);
-    if (options.channels_last && device.is_cpu()) network->use_channels_last();
-    network->set_reflect_padding(options.reflect_padding);
-    // Validate layer names before any work.
-    for (const auto& l : options.loss.content_layers)
-      if (!network->has_layer(l)) throw Error("The network has no layer named \"" + l + "\".");
-    for (const auto& l : options.loss.style_layers)
-      if (!network->has_layer(l.layer)) throw Error("The network has no layer named \"" + l.layer + "\".");
+    auto network = prepare_network(options, device, result);
 
     // A large photo is not copied: the levels read it in place.
     auto input = device.is_cpu() ? image_view(content) : image_to_tensor(content).to(device);
     const auto full_h = input.size(2), full_w = input.size(3);
-    auto content_rgb = color_channels(input);
 
     std::vector<torch::Tensor> style_rgb;
     std::vector<double> style_weights;
@@ -328,40 +387,10 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
     const int64_t long_side = std::min<int64_t>(options.size, std::max<int64_t>(64, std::max(full_h, full_w)));
     const auto levels = schedule(options, long_side, std::max(full_h, full_w));
     ProgressTracker tracker(progress, levels);
-
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-    torch::Tensor x, previous_content;
-    double last_loss = 0.0;
-    for (std::size_t li = 0; li < levels.size(); ++li) {
-      const auto [h, w] = fit(full_h, full_w, levels[li].long_side);
-      auto c = content_for_level(content_rgb, h, w, options);
-      auto level_styles = styles_for_level(style_rgb, levels[li].long_side, c, options);
-
-      if (li == 0) {
-        switch (options.init) {
-          case Init::Content: x = c.clone(); break;
-          case Init::Noise: x = torch::rand({1, 3, h, w}, gen, torch::kFloat).to(device); break;
-          case Init::Style: x = resize(level_styles.front(), h, w).clone(); break;
-        }
-      } else if (levels[li].refine) {
-        // The look is settled below; the photo's own finer detail is added
-        // back, and the steps here blend it into the style.
-        x = resize(x.detach(), h, w);
-        x.add_(c).sub_(resize(previous_content, h, w));
-      } else {
-        x = resize(x.detach(), h, w).clone();
-      }
-      x = levels[li].refine
-              ? refine_tiled(network, x, c, std::move(level_styles), style_weights, options, levels, li, tracker,
-                             last_loss)
-              : optimise_whole(network, x, c, level_styles, style_weights, options, levels, li, tracker, last_loss);
-      tracker.level_done(levels[li]);
-      previous_content = c;
-    }
-    result.final_loss = last_loss;
+    auto x = optimise_levels(network, color_channels(input), style_rgb, style_weights, levels, options, device, tracker,
+                             result.final_loss);
     // The refinement's buffers (Adam's moments, the gradient, the targets)
     // would otherwise wait for reuse beside the result's copies.
-    previous_content = torch::Tensor();
     trim_recycled_buffers();
 
     // Histogram matching already happened on the style images; only the
