@@ -173,7 +173,7 @@ torch::Tensor optimise_whole(SequentialFeatureNetwork& network, const torch::Ten
                              ProgressTracker& tracker, double& last_loss) {
   // The levels stay in the default layout: L-BFGS flattens its gradient
   // with view(); the network switches to channels_last internally.
-  ImagePyramid picture(start.contiguous(), options.pyramid_levels,
+  ImagePyramid pyramid(start.contiguous(), options.pyramid_levels,
                        options.pyramid_gain > 0.0 ? options.pyramid_gain : network->description().pyramid_gain);
   PerceptualLoss problem(network, level_styles, style_weights, options.loss);
   const auto content_targets = problem.content_targets(c);
@@ -181,15 +181,15 @@ torch::Tensor optimise_whole(SequentialFeatureNetwork& network, const torch::Ten
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   if (options.optimizer == Optimizer::Lbfgs)
     optimizer = std::make_unique<torch::optim::LBFGS>(
-        picture.levels(),
+        pyramid.levels(),
         torch::optim::LBFGSOptions(1.0).max_iter(1).history_size(100).tolerance_grad(0.0).tolerance_change(0.0));
   else
-    optimizer = std::make_unique<torch::optim::Adam>(picture.levels(), torch::optim::AdamOptions(options.learning_rate));
+    optimizer = std::make_unique<torch::optim::Adam>(pyramid.levels(), torch::optim::AdamOptions(options.learning_rate));
 
   for (int it = 0; it < levels[li].iterations; ++it) {
     auto closure = [&]() {
       optimizer->zero_grad();
-      auto loss = problem.loss(picture.compose(), content_targets);
+      auto loss = problem.loss(pyramid.picture(), content_targets);
       loss.backward();
       last_loss = loss.item<double>();
       return loss;
@@ -198,9 +198,9 @@ torch::Tensor optimise_whole(SequentialFeatureNetwork& network, const torch::Ten
     if (!std::isfinite(last_loss))
       throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
     tracker.report(levels, li, it + 1, 1.0, last_loss,
-                   [&picture]() { return tensor_to_image(picture.compose().detach().clamp(0.0, 1.0)); });
+                   [&pyramid]() { return tensor_to_image(pyramid.picture().detach().clamp(0.0, 1.0)); });
   }
-  return picture.compose().detach();
+  return pyramid.picture().detach();
 }
 
 // Adam (Kingma & Ba 2015) on a picture, in place: torch::optim::Adam's step

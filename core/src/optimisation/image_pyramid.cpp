@@ -16,7 +16,7 @@ ImagePyramid::ImagePyramid(const torch::Tensor& image, int max_levels, double ga
   }
 }
 
-torch::Tensor ImagePyramid::compose() const {
+torch::Tensor ImagePyramid::picture() const {
   auto x = levels_.front();
   const std::vector<int64_t> size{x.size(2), x.size(3)};
   for (std::size_t k = 1; k < levels_.size(); ++k)

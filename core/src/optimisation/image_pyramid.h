@@ -22,7 +22,7 @@ class ImagePyramid {
   ImagePyramid(const torch::Tensor& image, int max_levels, double gain, int64_t min_side = 16);
 
   // The picture the levels add up to (differentiable in the levels).
-  torch::Tensor compose() const;
+  torch::Tensor picture() const;
   const std::vector<torch::Tensor>& levels() const { return levels_; }
 
  private:
