@@ -159,8 +159,8 @@ class RecyclingAllocator final : public c10::Allocator {
     sizes_.erase(found);
     if (size >= kSmallest) live_ -= std::min(live_, size);
     // What waits for reuse stays within the job's own peak of live large
-    // buffers (at least 1 GiB, measured: less slowed 24-megapixel jobs by a
-    // third), so the cache at most doubles the high-water mark. Room is
+    // buffers (at least 1 GiB: less slows large jobs, docs/benchmarks.md),
+    // so the cache at most doubles the high-water mark. Room is
     // made by returning the buffers kept longest: a network's sizes recur
     // step after step, while what the set-up alone used would otherwise
     // fill the cache for good (an optimisation step then missed most of
@@ -178,8 +178,8 @@ class RecyclingAllocator final : public c10::Allocator {
 
   // Large buffers straight from mmap: unlike malloc's heap, whose mmap
   // threshold moves with what was freed last, every run behaves alike.
-  // (Advising them as transparent huge pages made alternate runs 30% slower
-  // here, from compaction stalls, and steady runs no faster.)
+  // Not advised as transparent huge pages: compaction stalls
+  // (docs/benchmarks.md).
   static void* map_large(std::size_t size) {  // size: whole pages
     void* data = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (data == MAP_FAILED) throw std::bad_alloc();

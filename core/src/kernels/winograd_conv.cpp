@@ -67,9 +67,8 @@ class WinogradKernel {
   torch::Tensor from_blocked(const torch::Tensor& blocked);
 
  private:
-  // Primitives and layout changes for one input shape. Creating them costs
-  // about as much as running a small layer (an optimisation at 384 px ran
-  // 20% slower when they were made at every call).
+  // Primitives and layout changes for one input shape, made once: creating
+  // them costs about as much as running a small layer.
   struct Plan {
     bool forward_ready = false, backward_ready = false;
     bool chain_ready = false;  // input and output in the same 16-channel blocks

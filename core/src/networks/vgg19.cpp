@@ -51,7 +51,7 @@ SequentialFeatureNetwork NetworkLoader::load_torchvision_vgg19(const std::string
   d.refine_content_layers = {"relu3_1"};  // stride 4, as Tiny Darknet's
   d.mean = {0.485, 0.456, 0.406};
   d.std = {0.229, 0.224, 0.225};
-  d.pyramid_gain = 1.0;  // 0.5 reached the seed's 300-step loss no sooner than plain pixels
+  d.pyramid_gain = 1.0;  // docs/benchmarks.md, "Gatys: time to the seed's loss"
   return SequentialFeatureNetwork(d, seq, names);
 }
 
