@@ -1,7 +1,7 @@
-// The pyramid the Gatys optimiser moves (core/src/image_pyramid.h): it starts
+// The pyramid the Gatys optimiser moves (core/src/optimisation/image_pyramid.h): it starts
 // at exactly the given picture, has the levels its limits allow, and hands
 // each coarse level the gradient of every pixel it covers, weighted gain^k.
-#include "image_pyramid.h"
+#include "optimisation/image_pyramid.h"
 
 #include <torch/torch.h>
 
@@ -17,11 +17,11 @@ TEST(ImagePyramid, StartsAtThePictureWithZeroCoarseLevels) {
   ASSERT_EQ(pyramid.levels().size(), 4u);
   EXPECT_EQ(pyramid.levels()[1].sizes(), (torch::IntArrayRef{1, 3, 19, 25}));
   EXPECT_EQ(pyramid.levels()[3].sizes(), (torch::IntArrayRef{1, 3, 5, 7}));
-  EXPECT_TRUE(torch::equal(pyramid.compose(), image));
+  EXPECT_TRUE(torch::equal(pyramid.picture(), image));
   for (const auto& level : pyramid.levels()) EXPECT_TRUE(level.requires_grad());
   // The caller's tensor is not the one optimised.
   pyramid.levels()[0].data().add_(1.0);
-  EXPECT_FALSE(torch::equal(pyramid.compose(), image));
+  EXPECT_FALSE(torch::equal(pyramid.picture(), image));
 }
 
 TEST(ImagePyramid, StopsAtTheSmallestSideAndTheLevelCount) {
@@ -37,7 +37,7 @@ TEST(ImagePyramid, CoarseLevelsGatherTheGradientOfThePixelsTheyCover) {
   const double gain = 0.7;
   ImagePyramid pyramid(image, 3, gain, 8);
   // A gradient of ones: level k covers 4^k pixels per sample.
-  pyramid.compose().sum().backward();
+  pyramid.picture().sum().backward();
   for (std::size_t k = 0; k < pyramid.levels().size(); ++k) {
     const auto g = pyramid.levels()[k].grad();
     ASSERT_TRUE(g.defined());
@@ -48,7 +48,7 @@ TEST(ImagePyramid, CoarseLevelsGatherTheGradientOfThePixelsTheyCover) {
   // sharp steps between neighbouring pixels.
   ImagePyramid moved(image, 3, gain, 8);
   moved.levels()[2].data().normal_();
-  const auto x = moved.compose().detach();
+  const auto x = moved.picture().detach();
   const auto step = (x.slice(3, 1) - x.slice(3, 0, -1)).abs().max().item<double>();
   EXPECT_LT(step, 0.5 * x.abs().max().item<double>());
   EXPECT_GT(x.abs().max().item<double>(), 0.0);

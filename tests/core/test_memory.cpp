@@ -1,5 +1,5 @@
 // The memory estimate and what the process can get (docs/memory.md).
-#include "recycling_allocator.h"
+#include "kernels/recycling_allocator.h"
 #include "impasto/error.h"
 #include "impasto/memory.h"
 

@@ -1,7 +1,7 @@
-// The rearranged inference network (core/src/ml5_inference.h) against the
+// The rearranged inference network (core/src/style_models/ml5_inference.h) against the
 // plain one it replaces, on random weights of unusual widths.
-#include "ml5_inference.h"
-#include "ml5_network.h"
+#include "style_models/ml5_inference.h"
+#include "style_models/ml5_network.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
-// The job-scoped buffer recycler (core/src/recycling_allocator.h): reused
+// The job-scoped buffer recycler (core/src/kernels/recycling_allocator.h): reused
 // buffers never overlap a live one and keep what is written to them, also
 // once the cache is full and the longest-kept ones are returned; between
 // jobs they wait for the next one for a grace period, and a job that cannot
 // use them gives them back.
-#include "recycling_allocator.h"
+#include "kernels/recycling_allocator.h"
 
 #include "impasto/memory.h"
 

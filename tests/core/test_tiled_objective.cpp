@@ -1,7 +1,7 @@
 #include "impasto/error.h"
 #include "impasto/network_loader.h"
 #include "impasto/perceptual_loss.h"
-#include "tiled_objective.h"
+#include "optimisation/tiled_objective.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-// The Winograd convolution (core/src/winograd_conv.h) against ATen's, forward
+// The Winograd convolution (core/src/kernels/winograd_conv.h) against ATen's, forward
 // and input gradient, on shapes oneDNN's kernel takes and ones it does not;
 // and the blocked chain the ml5 residual blocks run, against the same layers
 // one by one.
-#include "winograd_conv.h"
+#include "kernels/winograd_conv.h"
 
-#include "instance_norm.h"
+#include "kernels/instance_norm.h"
 
 #include <gtest/gtest.h>
 

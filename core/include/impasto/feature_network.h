@@ -55,7 +55,8 @@ class SequentialFeatureNetworkImpl : public torch::nn::Module {
   std::unordered_map<std::string, torch::Tensor> features(
       const torch::Tensor& image, const std::vector<std::string>& wanted);
 
-  // Convert weights to channels_last, which measured ~20% faster on CPU.
+  // Convert weights to channels_last, which oneDNN's CPU convolutions
+  // prefer (docs/benchmarks.md).
   void use_channels_last();
   // Mirror the image by this many pixels on each side before the first
   // layer and crop the activations back, so the convolutions' zero padding

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "impasto/color.h"
-#include "impasto/gatys.h"  // Progress, ProgressCallback
 #include "impasto/image.h"
+#include "impasto/progress.h"
 #include "impasto/style_model.h"
 
 #include <string>

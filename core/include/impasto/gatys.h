@@ -7,6 +7,7 @@
 #include "impasto/losses.h"
 #include "impasto/perceptual_loss.h"
 #include "impasto/network_loader.h"
+#include "impasto/progress.h"
 
 #include <cstdint>
 #include <functional>
@@ -69,23 +70,6 @@ struct GatysOptions {
   int pyramid_levels = 3;
   double pyramid_gain = 0.0;
 };
-
-struct Progress {
-  double fraction = 0.0;  // 0..1 over the whole run
-  double loss = 0.0;      // current total loss
-  int iteration = 0;      // within the current scale
-  int iterations = 0;     // of the current scale
-  int scale = 0;          // 0-based index of the current scale
-  int scales = 1;
-  int scale_long_side = 0;  // pixels, of the current scale
-  bool refining = false;    // the scale is above the processing size
-  // Renders the current result (at processing size); costs a copy, so call
-  // it only when an intermediate image is wanted.
-  std::function<Image()> intermediate;
-};
-
-// Return false to cancel; the run then throws impasto::Cancelled.
-using ProgressCallback = std::function<bool(const Progress&)>;
 
 struct StyleInput {
   Image image;
