@@ -170,7 +170,12 @@ copy_string (const gchar *escaped, gchar *dest, gsize size)
   gboolean ok  = strlen (raw) < size;
 
   if (ok)
-    g_strlcpy (dest, raw, size);
+    {
+      /* Nothing of an earlier value (a key given twice) may linger after
+       * the terminator: the struct is compared byte for byte. */
+      memset (dest, 0, size);
+      g_strlcpy (dest, raw, size);
+    }
   g_free (raw);
   return ok;
 }

@@ -4,6 +4,7 @@
 
 #include "impasto/color.h"
 #include "impasto/image.h"
+#include "impasto/parameters.h"
 #include "impasto/progress.h"
 #include "impasto/style_model.h"
 
@@ -13,22 +14,23 @@ namespace impasto {
 
 struct FeedForwardOptions {
   // A model folder or file, or the name of one in the model directory.
-  std::string model = "starry-night";
+  std::string model = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_MODEL);
   std::string model_dir;           // empty: default_model_dir()
-  double strength = 1.0;           // 0 keeps the original, 1 is the full style
-  ColorPreservation preserve_colors = ColorPreservation::None;
+  double strength = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_STRENGTH);  // 0 keeps the original, 1 is the full style
+  ColorPreservation preserve_colors =
+      static_cast<ColorPreservation>(IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_PRESERVE_COLORS));
   // The image is resized by this factor before the network: below 1 gives
   // larger brush strokes and runs faster, above 1 finer ones.
-  double scale = 1.0;
-  int tile_size = 0;               // pixels per tile side; 0: automatic_tile_size()
+  double scale = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_SCALE);
+  int tile_size = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_TILE_SIZE);  // pixels per tile side; 0: automatic_tile_size()
   int tile_overlap = 64;           // blended margin between tiles
-  int threads = 0;                 // 0: every core
-  std::string device = "cpu";
+  int threads = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_THREADS);  // 0: every core
+  std::string device = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_DEVICE);
   // Arbitrary-style models (AdaIN) only: the style image, resized so its
   // long side is style_size, and the content-style trade-off (0..1).
   Image style;
   int style_size = 512;
-  double alpha = 1.0;
+  double alpha = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_ALPHA);
 };
 
 struct FeedForwardResult {

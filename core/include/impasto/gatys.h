@@ -7,6 +7,7 @@
 #include "impasto/losses.h"
 #include "impasto/perceptual_loss.h"
 #include "impasto/network_loader.h"
+#include "impasto/parameters.h"
 #include "impasto/progress.h"
 
 #include <cstdint>
@@ -28,17 +29,18 @@ struct GatysOptions {
   PerceptualLossOptions loss;
   // Relative size of the style image against the processing size: above 1
   // gives larger brush strokes and motifs, below 1 finer ones.
-  double style_scale = 1.0;
-  Init init = Init::Content;
-  Optimizer optimizer = Optimizer::Lbfgs;
-  int iterations = 150;
-  double learning_rate = 0.02;  // Adam only; L-BFGS uses a step of 1
+  double style_scale = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_STYLE_SCALE);
+  Init init = static_cast<Init>(IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_INIT));
+  Optimizer optimizer = static_cast<Optimizer>(IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_OPTIMIZER));
+  int iterations = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_ITERATIONS);
+  double learning_rate = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_LEARNING_RATE);  // Adam only; L-BFGS uses a step of 1
   // Longest side, in pixels, at which the optimisation runs; the result is
   // resampled to the input size.
-  int size = 384;
+  int size = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_SIZE);
   // Coarse-to-fine: start at a quarter or half of `size` and refine. Auto
   // turns it on for sizes above 256.
-  enum class MultiScale { Auto, On, Off } multiscale = MultiScale::Auto;
+  enum class MultiScale { Auto, On, Off } multiscale =
+      static_cast<MultiScale>(IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_MULTISCALE));
   // Above `size`, refine up to the picture's own pixels instead of
   // resampling: levels double in size up to the input's, each starting from
   // the level below with the photo's finer detail added back, and each
@@ -49,14 +51,15 @@ struct GatysOptions {
   // edges crisp at 100%. The first refinement level takes
   // `refine_iterations` steps, each next one fewer (docs/full-resolution.md
   // has the measurements behind the defaults).
-  bool full_resolution = true;
-  int refine_iterations = 20;
+  bool full_resolution = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_FULL_RESOLUTION);
+  int refine_iterations = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_REFINE_ITERATIONS);
   double refine_learning_rate = 0.01;
   double refine_content_factor = 3.0;
-  ColorPreservation preserve_colors = ColorPreservation::None;
-  std::uint64_t seed = 0;
-  int threads = 0;              // 0: every core
-  std::string device = "cpu";   // any torch::Device string, e.g. "cuda:0"
+  ColorPreservation preserve_colors =
+      static_cast<ColorPreservation>(IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_PRESERVE_COLORS));
+  std::uint64_t seed = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_SEED);
+  int threads = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_THREADS);  // 0: every core
+  std::string device = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_DEVICE);  // any torch::Device string, e.g. "cuda:0"
   bool channels_last = true;
   // Mirror padding, in pixels, around the picture inside the network: the
   // edges then look like the middle instead of fading into a dark frame.

@@ -2,21 +2,29 @@
 #pragma once
 
 #include "impasto/feature_network.h"
+#include "impasto/parameters.h"
 
 #include <string>
 
 namespace impasto {
 
-// "darknet-tiny" (default, TensorFlow.js layers format), "vgg19" (torchvision
-// checkpoint) or "random" (weights-free fallback, needs no file).
+// The networks' names, in the order of IMPASTO_NETWORK_*: "darknet-tiny"
+// (TensorFlow.js layers format), "vgg19" (torchvision checkpoint) or
+// "random" (weights-free, needs no file).
+#define IMPASTO_NETWORK_NICK_(family, NAME, nick, label) nick,
+inline constexpr const char* network_names[] = {IMPASTO_ENUM_NETWORK(IMPASTO_NETWORK_NICK_)};
+#undef IMPASTO_NETWORK_NICK_
+
 struct NetworkOptions {
-  std::string network = "darknet-tiny";
+  std::string network = network_names[IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_NETWORK)];
   // Directory holding network files; empty means default_model_dir().
   std::string model_dir;
   // Average pooling gives smoother, cleaner results (Gatys et al. 2016).
-  Pooling pooling = Pooling::Average;
+  Pooling pooling = static_cast<Pooling>(IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_POOLING));
   // When the chosen network's files are missing, use the weights-free
-  // fallback instead of failing (the result reports it).
+  // fallback instead of failing (the result reports it). Off for callers of
+  // the library, who ask for it; the front ends' default is the parameter
+  // row's (on), which the C API passes.
   bool allow_fallback = false;
 };
 

@@ -5,6 +5,7 @@
 
 #include "impasto/feature_network.h"
 #include "impasto/losses.h"
+#include "impasto/parameters.h"
 
 #include <torch/torch.h>
 
@@ -17,9 +18,9 @@ struct PerceptualLossOptions {
   // Empty: the network's own defaults (NetworkDescription).
   std::vector<std::string> content_layers;
   std::vector<LayerWeight> style_layers;
-  double content_weight = 1.0;
-  double style_weight = 2.0;
-  double tv_weight = 0.02;
+  double content_weight = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_CONTENT_WEIGHT);
+  double style_weight = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_STYLE_WEIGHT);
+  double tv_weight = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_TV_WEIGHT);
   LossScale scale = LossScale::Normalised;
 };
 

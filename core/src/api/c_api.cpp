@@ -20,15 +20,9 @@ static_assert(static_cast<int>(impasto::Init::Style) == IMPASTO_INIT_STYLE && IM
 static_assert(static_cast<int>(impasto::Optimizer::Adam) == IMPASTO_OPTIMIZER_ADAM && IMPASTO_N_OPTIMIZERS == 2);
 static_assert(static_cast<int>(impasto::GatysOptions::MultiScale::Off) == IMPASTO_MULTISCALE_OFF &&
               IMPASTO_N_MULTISCALES == 3);
+static_assert(static_cast<int>(impasto::Pooling::Max) == IMPASTO_POOLING_MAX && IMPASTO_N_POOLINGS == 2);
 static_assert(static_cast<int>(impasto::ColorPreservation::Histogram) == IMPASTO_COLORS_HISTOGRAM &&
               IMPASTO_N_COLORS == 3);
-
-const char* impasto_network_nick(int network) {
-#define NICK_(family, NAME, nick, label) nick,
-  static const char* const nicks[] = {IMPASTO_ENUM_NETWORK(NICK_)};
-#undef NICK_
-  return nicks[network];
-}
 
 char* copy_string(const std::string& s) {
   char* out = static_cast<char*>(std::malloc(s.size() + 1));
@@ -183,7 +177,7 @@ void impasto_gatys_params_init(ImpastoGatysParams* params) {
   if (!params) return;
   std::memset(params, 0, sizeof(*params));
   params->api_version = IMPASTO_C_API_VERSION;
-  params->network = impasto_network_nick(IMPASTO_DEFAULT_(NETWORK));
+  params->network = impasto::network_names[IMPASTO_DEFAULT_(NETWORK)];
   params->allow_fallback = IMPASTO_DEFAULT_(ALLOW_FALLBACK);
   params->average_pooling = IMPASTO_DEFAULT_(POOLING) == IMPASTO_POOLING_AVERAGE;
   params->content_weight = IMPASTO_DEFAULT_(CONTENT_WEIGHT);
