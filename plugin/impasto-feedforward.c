@@ -91,16 +91,9 @@ memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *au
 static void
 gegl_op_class_init (GeglOpClass *klass)
 {
-  GeglOperationClass *operation_class = GEGL_OPERATION_CLASS (klass);
-
-  impasto_op_class_setup (operation_class, stylize, memory_needed);
-
-  gegl_operation_class_set_keys (operation_class,
-    "name",        "impasto:feedforward",
-    "title",       _("Style Transfer (Pretrained)"),
-    "categories",  "artistic",
-    "description", _("Repaints the image in the style a pretrained model has learnt, in one pass"),
-    NULL);
+  impasto_op_class_setup (GEGL_OPERATION_CLASS (klass), stylize, memory_needed, "impasto:feedforward",
+                          _("Style Transfer (Pretrained)"),
+                          _("Repaints the image in the style a pretrained model has learnt, in one pass"));
 }
 
 #endif

@@ -149,17 +149,10 @@ memory_needed (GeglOperation *operation, const ImpastoCore *core, GeglBuffer *au
 static void
 gegl_op_class_init (GeglOpClass *klass)
 {
-  GeglOperationClass *operation_class = GEGL_OPERATION_CLASS (klass);
-
-  impasto_op_class_setup (operation_class, stylize, memory_needed);
-
-  gegl_operation_class_set_keys (operation_class,
-    "name",           "impasto:gatys",
-    "title",          _("Style Transfer (Optimisation)"),
-    "categories",     "artistic",
-    "description",    _("Repaints the image in the style of another image by neural style transfer "
-                        "(Gatys et al.): connect the style to the aux input or give style-path"),
-    NULL);
+  impasto_op_class_setup (GEGL_OPERATION_CLASS (klass), stylize, memory_needed, "impasto:gatys",
+                          _("Style Transfer (Optimisation)"),
+                          _("Repaints the image in the style of another image by neural style transfer "
+                            "(Gatys et al.): connect the style to the aux input or give style-path"));
 }
 
 #endif

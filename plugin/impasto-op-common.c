@@ -294,7 +294,12 @@ process_checked (GeglOperation        *operation,
 }
 
 void
-impasto_op_class_setup (GeglOperationClass *klass, ImpastoOpStylize stylize, ImpastoOpMemory memory)
+impasto_op_class_setup (GeglOperationClass *klass,
+                        ImpastoOpStylize    stylize,
+                        ImpastoOpMemory     memory,
+                        const gchar        *name,
+                        const gchar        *title,
+                        const gchar        *description)
 {
   /* Lives as long as the type: GEGL never unloads its modules. */
   OpCalls *calls = g_new0 (OpCalls, 1);
@@ -311,4 +316,11 @@ impasto_op_class_setup (GeglOperationClass *klass, ImpastoOpStylize stylize, Imp
   GEGL_OPERATION_COMPOSER_CLASS (klass)->process = composer_process;
   klass->process = process_checked;
   g_type_set_qdata (G_TYPE_FROM_CLASS (klass), g_quark_from_static_string ("impasto-op-calls"), calls);
+
+  gegl_operation_class_set_keys (klass,
+                                 "name",        name,
+                                 "title",       title,
+                                 "categories",  "artistic",
+                                 "description", description,
+                                 NULL);
 }

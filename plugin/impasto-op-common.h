@@ -42,10 +42,14 @@ typedef gboolean (*ImpastoOpContextProcess) (GeglOperation        *operation,
  * would not fit in memory (memory) before anything is allocated — the
  * output is then the input buffer itself and the report says what to
  * change — else reads the input, calls stylize and writes the output; on
- * failure the output is a copy of the input. */
+ * failure the output is a copy of the input. name, title (translated)
+ * and description (translated) are the op's keys; its category artistic. */
 void     impasto_op_class_setup     (GeglOperationClass *klass,
                                      ImpastoOpStylize    stylize,
-                                     ImpastoOpMemory     memory);
+                                     ImpastoOpMemory     memory,
+                                     const gchar        *name,
+                                     const gchar        *title,
+                                     const gchar        *description);
 
 /* Turns a core call's status (0 done, 1 cancelled, -1 failed) and message
  * into a GError, translating the message when the catalogue has it; frees

@@ -283,6 +283,16 @@ add_threads (ImpastoDialog *d, GtkWidget *table, gint row, const gchar *key)
     }
 }
 
+/* A page's Advanced expander holding `table`, at the end of `page`. */
+static void
+add_advanced (ImpastoDialog *d, GtkWidget *page, GtkWidget *expander, GtkWidget *table, const gchar *key)
+{
+  gtk_container_add (GTK_CONTAINER (expander), indented (table));
+  gtk_box_pack_start (GTK_BOX (page), expander, FALSE, FALSE, 0);
+  remember (d, key, expander);
+  g_signal_connect (expander, "notify::expanded", G_CALLBACK (advanced_toggled), d);
+}
+
 /* ---- method switching ----------------------------------------------------- */
 
 static void
@@ -474,10 +484,7 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   g_signal_connect (GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box), "value-changed", G_CALLBACK (adjustment_changed), d);
   remember (d, "seed", GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box));
   add_threads (d, advanced, 6, "threads");
-  gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
-  gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
-  remember (d, "advanced-gatys", expander);
-  g_signal_connect (expander, "notify::expanded", G_CALLBACK (advanced_toggled), d);
+  add_advanced (d, vbox, expander, advanced, "advanced-gatys");
   return vbox;
 }
 
@@ -610,10 +617,7 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   advanced = new_table (2);
   add_threads (d, advanced, 1, "threads-model");
   add_scale (d, advanced, 0, "tile-size", "tile-size");
-  gtk_container_add (GTK_CONTAINER (expander), indented (advanced));
-  gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
-  remember (d, "advanced-model", expander);
-  g_signal_connect (expander, "notify::expanded", G_CALLBACK (advanced_toggled), d);
+  add_advanced (d, vbox, expander, advanced, "advanced-model");
   return vbox;
 }
 
