@@ -1,6 +1,7 @@
 // The curves behind the full-resolution defaults (docs/full-resolution.md):
 // one Gatys run on raw float RGB files, printing a JSON line per progress
-// report (seconds, level, its long side, step, loss) and writing the result.
+// report (seconds, level, its long side, step, loss) and one when the run
+// has ended, and writing the result.
 //   impasto-bench-full-resolution CONTENT H W STYLE H W OUT [key=value ...]
 // keys: size, iterations, refine (refine_iterations), refine_lr, full (0/1),
 // models (model folder), content, style, tv (loss weights). bench/full-resolution drives it.
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
       return true;
     });
+    // When the run ended: the gap from the last report is a wait Cancel
+    // cannot shorten either.
+    const std::chrono::duration<double> end = std::chrono::steady_clock::now() - start;
+    std::printf("{\"t\": %.3f, \"done\": true}\n", end.count());
     std::ofstream out(argv[7], std::ios::binary);
     out.write(reinterpret_cast<const char*>(result.image.pixels.data()),
               static_cast<std::streamsize>(result.image.pixels.size() * sizeof(float)));

@@ -87,3 +87,28 @@ TEST(TiledObjective, StopsWhenTheCallbackSaysSo) {
   EXPECT_THROW(tiled.evaluate(content, gradient, nullptr, [&](int, int) { return ++reports < 3; }), Cancelled);
   EXPECT_EQ(reports, 3);
 }
+
+// Taking the targets of a large picture and painting is seconds of work:
+// the constructor offers a cancel point after every tile of either, and a
+// throw there abandons it.
+TEST(TiledObjective, TakingTheTargetsCanBeCancelledAfterEveryTile) {
+  NetworkOptions n;
+  n.network = "random";
+  auto network = NetworkLoader(n).load();
+  auto content = picture(200, 170, 0.0);
+  auto style = picture(90, 120, 2.0);
+  TiledObjective::Options tiling;
+  tiling.tile = 64;
+  tiling.margin = 32;
+  int ticks = 0;
+  TiledObjective tiled(network, PerceptualLossOptions(), {style}, {1.0}, content, tiling, [&]() { ++ticks; });
+  // The painting (90 x 120: 2 x 2 tiles) and the photo (4 x 3 tiles).
+  EXPECT_EQ(ticks, 2 * 2 + 4 * 3);
+  int before_cancel = 0;
+  EXPECT_THROW(TiledObjective(network, PerceptualLossOptions(), {style}, {1.0}, content, tiling,
+                              [&]() {
+                                if (++before_cancel == 3) throw Cancelled();
+                              }),
+               Cancelled);
+  EXPECT_EQ(before_cancel, 3);
+}

@@ -18,7 +18,9 @@ struct Progress {
   int scale_long_side = 0;  // pixels, of the current scale
   bool refining = false;    // the scale is above the processing size
   // Renders the current result (at processing size); costs a copy, so call
-  // it only when an intermediate image is wanted.
+  // it only when an intermediate image is wanted. Empty in the reports a
+  // refinement level makes within a step (after a tile), which come to let
+  // the caller cancel.
   std::function<Image()> intermediate;
 };
 

@@ -245,7 +245,10 @@ torch::Tensor refine_tiled(SequentialFeatureNetwork& network, const torch::Tenso
   loss.content_weight *= options.refine_content_factor;
   if (!network->description().refine_content_layers.empty())
     loss.content_layers = network->description().refine_content_layers;
-  TiledObjective objective(network, loss, level_styles, style_weights, c, TiledObjective::Options());
+  // Taking the targets of a large picture and painting takes seconds: a
+  // report after each tile keeps Cancel prompt.
+  TiledObjective objective(network, loss, level_styles, style_weights, c, TiledObjective::Options(),
+                           [&]() { tracker.report(levels, li, 1, 0.0, last_loss, {}); });
   level_styles.clear();
   torch::NoGradGuard no_grad;
   auto x = start.contiguous();
@@ -324,8 +327,13 @@ torch::Tensor optimise_levels(SequentialFeatureNetwork& network, const torch::Te
   last_loss = 0.0;
   for (std::size_t li = 0; li < levels.size(); ++li) {
     const auto [h, w] = fit(full_h, full_w, levels[li].long_side);
+    // Resizing photo and painting to a large refinement level takes a
+    // second or more: a report after each keeps Cancel prompt (refinement
+    // levels report within steps anyway, without a picture).
     auto c = content_for_level(content_rgb, h, w, options);
+    if (levels[li].refine) tracker.report(levels, li, 1, 0.0, last_loss, {});
     auto level_styles = styles_for_level(style_rgb, levels[li].long_side, c, options);
+    if (levels[li].refine) tracker.report(levels, li, 1, 0.0, last_loss, {});
     x = li == 0 ? first_picture(c, level_styles.front(), options, gen, device)
                 : next_picture(x, c, previous_content, levels[li].refine);
     x = levels[li].refine

@@ -38,7 +38,7 @@ torch::Tensor gram_sum(const torch::Tensor& features) {
 
 TiledObjective::TiledObjective(SequentialFeatureNetwork network, const PerceptualLossOptions& options,
                                const std::vector<torch::Tensor>& styles, const std::vector<double>& style_weights,
-                               const torch::Tensor& content, Options tiling)
+                               const torch::Tensor& content, Options tiling, const std::function<void()>& tick)
     : network_(std::move(network)), options_(with_default_layers(options, network_->description())) {
   std::set<std::string> seen;
   for (const auto& l : options_.content_layers)
@@ -69,7 +69,7 @@ TiledObjective::TiledObjective(SequentialFeatureNetwork network, const Perceptua
   style_targets_.assign(style_names_.size(), torch::Tensor());
   for (std::size_t s = 0; s < styles.size(); ++s) {
     if (style_weights[s] <= 0.0) continue;
-    auto g = grams(styles[s], {});
+    auto g = grams(styles[s], tick);
     for (std::size_t l = 0; l < g.size(); ++l) {
       auto share = g[l].unsqueeze(0) * (style_weights[s] / total_weight);
       style_targets_[l] = style_targets_[l].defined() ? style_targets_[l] + share : share;
@@ -95,6 +95,7 @@ TiledObjective::TiledObjective(SequentialFeatureNetwork network, const Perceptua
       targets.push_back(target.to(torch::kHalf));
     }
     content_targets_.push_back(std::move(targets));
+    if (tick) tick();
   }
   for (std::size_t i = 0; i < counts.size(); ++i)
     content_normalisers_[i] = squared_error_normaliser(content_normalisers_[i], counts[i], options_.scale);

@@ -38,11 +38,12 @@ class TiledObjective {
   // defaults). The style targets — Gram matrices of `styles` (1 x 3 x H x W
   // each, any size) blended by `style_weights` — and the content targets of
   // `content` (1 x 3 x H x W, the picture's size) are computed here, tile by
-  // tile. The network's own mirror padding is replaced by the margins while
-  // the objective evaluates.
+  // tile; `tick` (may be empty) runs after each tile, a point where the
+  // caller can cancel by throwing. The network's own mirror padding is
+  // replaced by the margins while the objective evaluates.
   TiledObjective(SequentialFeatureNetwork network, const PerceptualLossOptions& options,
                  const std::vector<torch::Tensor>& styles, const std::vector<double>& style_weights,
-                 const torch::Tensor& content, Options tiling);
+                 const torch::Tensor& content, Options tiling, const std::function<void()>& tick = {});
 
   // Loss of `picture` (1 x 3 x H x W, the content's size) and its gradient,
   // returned in `gradient` (reused when it already has the picture's size). `after_tile(done, count)` runs after each of the
