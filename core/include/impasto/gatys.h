@@ -11,7 +11,6 @@
 #include "impasto/progress.h"
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,10 +44,10 @@ struct GatysOptions {
   // resampling: levels double in size up to the input's, each starting from
   // the level below with the photo's finer detail added back, and each
   // optimised in tiles against the whole picture's style statistics
-  // (tiled_objective.h) with Adam, in bounded memory. The content there is
-  // measured at the network's refine_content_layers with
-  // refine_content_factor times the content weight, which keeps the photo's
-  // edges crisp at 100%. The first refinement level takes
+  // (core/src/optimisation/tiled_objective.h) with Adam, in bounded
+  // memory. The content there is measured at the network's
+  // refine_content_layers with refine_content_factor times the content
+  // weight, which keeps the photo's edges crisp at 100%. The first refinement level takes
   // `refine_iterations` steps, each next one fewer (docs/full-resolution.md
   // has the measurements behind the defaults).
   bool full_resolution = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_FULL_RESOLUTION);
