@@ -45,12 +45,7 @@ fill_params (GeglProperties *o, const ImpastoCore *core, ImpastoFeedForwardParam
 }
 
 static gboolean
-stylize (GeglOperation       *operation,
-         const gfloat        *content,
-         GeglBuffer          *aux,
-         const GeglRectangle *rect,
-         gfloat              *out,
-         GError             **error)
+stylize (GeglOperation *operation, const ImpastoOpJob *job, GError **error)
 {
   GeglProperties          *o = GEGL_PROPERTIES (operation);
   const ImpastoCore       *core;
@@ -62,18 +57,18 @@ stylize (GeglOperation       *operation,
   core = impasto_core_get (error);
   if (!core)
     return FALSE;
-  if ((aux && gegl_buffer_get_extent (aux)->width > 0) || (o->style_path && *o->style_path))
+  if ((job->aux && gegl_buffer_get_extent (job->aux)->width > 0) || (o->style_path && *o->style_path))
     {
       /* Arbitrary-style models see the style at 512 pixels (the core's
        * style size); a little more keeps the reduction to the core. */
-      styles = impasto_style_set_new (aux, o->style_path, NULL, 1024, error);
+      styles = impasto_style_set_new (job->aux, o->style_path, NULL, 1024, error);
       if (!styles)
         return FALSE;
     }
 
   fill_params (o, core, &params);
   params.style = styles ? impasto_style_set_images (styles) : NULL;  /* the first style */
-  status = core->feedforward_run (&params, content, rect->width, rect->height, NULL, out,
+  status = core->feedforward_run (&params, job->content, job->rect.width, job->rect.height, NULL, job->out,
                                   impasto_op_report_progress, operation, &message);
   impasto_style_set_free (styles);
   return impasto_op_core_result (core, status, message, error);

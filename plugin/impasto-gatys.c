@@ -83,12 +83,7 @@ report_stage (int stage, int stages, int long_side, int refining, void *operatio
 }
 
 static gboolean
-stylize (GeglOperation       *operation,
-         const gfloat        *content,
-         GeglBuffer          *aux,
-         const GeglRectangle *rect,
-         gfloat              *out,
-         GError             **error)
+stylize (GeglOperation *operation, const ImpastoOpJob *job, GError **error)
 {
   GeglProperties     *o = GEGL_PROPERTIES (operation);
   const ImpastoCore  *core;
@@ -101,16 +96,16 @@ stylize (GeglOperation       *operation,
   core = impasto_core_get (error);
   if (!core)
     return FALSE;
-  styles = impasto_style_set_new (aux, o->style_path, o->style_weights, style_side (o, rect), error);
+  styles = impasto_style_set_new (job->aux, o->style_path, o->style_weights, style_side (o, &job->rect), error);
   if (!styles)
     return FALSE;
 
   core->gatys_params_init (&params);
   fill_params (o, &params);
   params.stage = report_stage;
-  status = core->gatys_run (&params, content, rect->width, rect->height,
+  status = core->gatys_run (&params, job->content, job->rect.width, job->rect.height,
                             impasto_style_set_images (styles), impasto_style_set_count (styles),
-                            NULL, out, impasto_op_report_progress, operation, &used_fallback, &message);
+                            NULL, job->out, impasto_op_report_progress, operation, &used_fallback, &message);
   impasto_style_set_free (styles);
 
   if (!impasto_op_core_result (core, status, message, error))

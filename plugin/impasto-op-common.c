@@ -220,7 +220,9 @@ process_with (GeglOperation   *operation,
   else
     {
       gegl_buffer_get (input, &rect, 1.0, format, content, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_CLAMP);
-      if (stylize (operation, content, aux, &rect, out, &error))
+      const ImpastoOpJob job = { content, aux, rect, out };
+
+      if (stylize (operation, &job, &error))
         {
           gegl_buffer_set (output, &rect, 0, format, out, GEGL_AUTO_ROWSTRIDE);
           if (in_gegl_program ())

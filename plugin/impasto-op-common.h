@@ -15,13 +15,18 @@
 
 G_BEGIN_DECLS
 
-/* content: rect's pixels, R'G'B'A float; out: the same size, to fill. */
-typedef gboolean (*ImpastoOpStylize) (GeglOperation       *operation,
-                                      const gfloat        *content,
-                                      GeglBuffer          *aux,
-                                      const GeglRectangle *rect,
-                                      gfloat              *out,
-                                      GError             **error);
+/* One run of an op. */
+typedef struct
+{
+  const gfloat  *content;   /* rect's pixels, R'G'B'A float */
+  GeglBuffer    *aux;       /* the style on the aux pad, or NULL */
+  GeglRectangle  rect;
+  gfloat        *out;       /* the same size, to fill */
+} ImpastoOpJob;
+
+typedef gboolean (*ImpastoOpStylize) (GeglOperation      *operation,
+                                      const ImpastoOpJob *job,
+                                      GError            **error);
 
 /* Bytes the core will need for a run on rect (see impasto_*_memory). */
 typedef gdouble  (*ImpastoOpMemory)  (GeglOperation       *operation,
