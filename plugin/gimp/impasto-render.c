@@ -11,12 +11,17 @@
 #define IMPASTO_RENDER_ERROR (g_quark_from_static_string ("impasto-render-error"))
 
 /* Progress in GIMP's status bar, with the time left once the pace is
- * known (a full-resolution run on a large photo takes minutes). */
+ * known (a full-resolution run on a large photo takes minutes). The pace
+ * is taken from the first report on: loading LibTorch and the network
+ * before it says nothing about the rest. */
 typedef struct
 {
   GTimer *timer;
   gdouble last_text;   /* seconds at the last text update */
   gchar  *stage;       /* what the operation said it is doing, or NULL */
+  gdouble first_time;  /* seconds and fraction at the first report, once it came */
+  gdouble first_fraction;
+  gboolean started;
 } GimpProgress;
 
 static void
@@ -24,6 +29,7 @@ report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
 {
   GimpProgress *p = data;
   gdouble       elapsed = g_timer_elapsed (p->timer, NULL);
+  gdouble       done, spent;
 
   if (text)
     {
@@ -33,9 +39,18 @@ report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
       return;
     }
   gimp_progress_update (fraction);
-  if (fraction > 0.02 && fraction < 1.0 && elapsed > 3.0 && elapsed - p->last_text >= 1.0)
+  if (!p->started)
     {
-      gint         left = (gint) (elapsed * (1.0 - fraction) / fraction + 0.5);
+      p->started        = TRUE;
+      p->first_time     = elapsed;
+      p->first_fraction = fraction;
+      return;
+    }
+  done  = fraction - p->first_fraction;
+  spent = elapsed - p->first_time;
+  if (done > 0.02 && fraction < 1.0 && spent > 3.0 && elapsed - p->last_text >= 1.0)
+    {
+      gint         left = (gint) (spent * (1.0 - fraction) / done + 0.5);
       const gchar *doing = p->stage ? p->stage : _("Style transfer");
       gchar       *message = left >= 90 ? g_strdup_printf (_("%s: about %d min left"), doing, (left + 30) / 60)
                                         : g_strdup_printf (_("%s: about %d s left"), doing, MAX (1, left));
@@ -108,7 +123,7 @@ GeglBuffer *
 impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
 {
   GeglBuffer  *input, *style, *result;
-  GimpProgress progress = { NULL, 0.0, NULL };
+  GimpProgress progress = { NULL, 0.0, NULL, 0.0, 0.0, FALSE };
 
   if (!fits_in_memory (source, s, error))
     return NULL;
