@@ -9,49 +9,16 @@ steps on the picture in both, compared in 8-bit levels.
 
   bench/bf16_trial.py SHARED_DIR [--side 384] [--steps 60] [--threads 2] [--save DIR]
 Prints one JSON line."""
-import argparse, json, os, time
+import argparse, json, os, sys, time
 import numpy as np
 import torch
 from PIL import Image
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "python"))
+import reference_darknet  # noqa: E402
+
 LAYERS = ("leaky_re_lu_1", "leaky_re_lu_3", "leaky_re_lu_5", "leaky_re_lu_9")  # style
 CONTENT = "leaky_re_lu_5"
-
-
-def load_darknet(model_dir):
-    doc = json.load(open(os.path.join(model_dir, "model.json")))
-    weights = {}
-    for group in doc["weightsManifest"]:
-        data = b"".join(open(os.path.join(model_dir, p), "rb").read() for p in group["paths"])
-        offset = 0
-        for w in group["weights"]:
-            n = int(np.prod(w["shape"]))
-            weights[w["name"]] = torch.frombuffer(bytearray(data[offset:offset + 4 * n]),
-                                                  dtype=torch.float32).view(w["shape"])
-            offset += 4 * n
-    layers = doc["modelTopology"]["model_config"]["config"]["layers"]
-
-    def features(x):
-        out = {}
-        for layer in layers:
-            cls, cfg = layer["class_name"], layer["config"]
-            if cls == "Conv2D":
-                k = weights[cfg["name"] + "/kernel"].permute(3, 2, 0, 1)
-                x = torch.nn.functional.conv2d(x, k, padding=k.shape[-1] // 2)
-            elif cls == "BatchNormalization":
-                n = cfg["name"]
-                x = torch.nn.functional.batch_norm(x, weights[n + "/moving_mean"], weights[n + "/moving_variance"],
-                                                   weights[n + "/gamma"], weights[n + "/beta"], False, 0.0,
-                                                   cfg["epsilon"])
-            elif cls == "LeakyReLU":
-                x = torch.nn.functional.leaky_relu(x, cfg["alpha"])
-                out[cfg["name"]] = x
-            elif cls == "MaxPooling2D":
-                x = torch.nn.functional.avg_pool2d(x, 2, 2, ceil_mode=True)
-            if cfg["name"] == LAYERS[-1]:
-                break
-        return out
-    return features
 
 
 def gram(f):
@@ -76,7 +43,12 @@ def main():
     ap.add_argument("--save", help="write float32.png and bfloat16.png here")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    net = load_darknet(os.path.join(a.shared, "models", "darknet-tiny"))
+    # Average pooling, as the core's default.
+    darknet = reference_darknet.load(os.path.join(a.shared, "models", "darknet-tiny"), pooling="average")
+
+    def net(x):
+        return darknet(x, last=LAYERS[-1])
+
     content = picture(os.path.join(a.shared, "data", "content", "tubingen.jpg"), a.side)
     style = picture(os.path.join(a.shared, "data", "style", "starry_night.jpg"), a.side)
     with torch.no_grad():

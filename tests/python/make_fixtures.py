@@ -11,6 +11,7 @@ import sys
 import torch
 import torchvision
 
+import reference_darknet
 import reference_gatys
 
 
@@ -174,38 +175,10 @@ def ml5_reference(shared_models, out_dir):
 def darknet_reference(shared_models, out_dir):
     """Activations of the real Tiny Darknet (TF.js files read with plain
     json + torch, max pooling as trained) for a fixed input."""
-    model_dir = os.path.join(shared_models, "darknet-tiny")
-    with open(os.path.join(model_dir, "model.json")) as f:
-        doc = json.load(f)
-    weights = {}
-    for group in doc["weightsManifest"]:
-        data = b"".join(open(os.path.join(model_dir, p), "rb").read() for p in group["paths"])
-        offset = 0
-        for w in group["weights"]:
-            n = 1
-            for d in w["shape"]:
-                n *= d
-            weights[w["name"]] = torch.frombuffer(bytearray(data[offset:offset + 4 * n]), dtype=torch.float32).view(w["shape"])
-            offset += 4 * n
+    network = reference_darknet.load(os.path.join(shared_models, "darknet-tiny"))
     x = torch.rand(1, 3, 48, 40, generator=torch.Generator().manual_seed(5))
     save_raw(os.path.join(out_dir, "darknet-input.f32"), x)
-    out = {}
-    for layer in doc["modelTopology"]["model_config"]["config"]["layers"]:
-        cls, cfg = layer["class_name"], layer["config"]
-        if cls == "Conv2D":
-            k = weights[cfg["name"] + "/kernel"].permute(3, 2, 0, 1)
-            x = torch.nn.functional.conv2d(x, k, padding=k.shape[-1] // 2)
-        elif cls == "BatchNormalization":
-            n = cfg["name"]
-            x = torch.nn.functional.batch_norm(x, weights[n + "/moving_mean"], weights[n + "/moving_variance"],
-                                               weights[n + "/gamma"], weights[n + "/beta"], False, 0.0, cfg["epsilon"])
-        elif cls == "LeakyReLU":
-            x = torch.nn.functional.leaky_relu(x, cfg["alpha"])
-            out[cfg["name"]] = x
-        elif cls == "MaxPooling2D":
-            x = torch.nn.functional.max_pool2d(x, 2, 2, ceil_mode=True)
-        if cfg["name"] == "leaky_re_lu_12":
-            break
+    out = network(x, last="leaky_re_lu_12")
     for name in ("leaky_re_lu_1", "leaky_re_lu_9", "leaky_re_lu_12"):
         save_raw(os.path.join(out_dir, "darknet-" + name + ".f32"), out[name])
         with open(os.path.join(out_dir, "darknet-" + name + ".shape"), "w") as f:
