@@ -100,7 +100,6 @@ prepare (GeglOperation *operation)
     }
 }
 
-
 int
 impasto_op_report_progress (double fraction, double loss, void *operation)
 {
@@ -168,13 +167,13 @@ check_memory (GeglOperation *operation, GeglBuffer *aux, const GeglRectangle *re
 }
 
 static gboolean
-process_checked_with (GeglOperation        *operation,
-                            GeglOperationContext *context,
-                            const gchar          *output_pad,
-                            const GeglRectangle  *roi,
-                            gint                  level,
-                            ImpastoOpMemory       memory,
-                            ImpastoOpContextProcess composer_process)
+process_checked_with (GeglOperation          *operation,
+                      GeglOperationContext   *context,
+                      const gchar            *output_pad,
+                      const GeglRectangle    *roi,
+                      gint                    level,
+                      ImpastoOpMemory         memory,
+                      ImpastoOpContextProcess composer_process)
 {
   GeglBuffer   *input = GEGL_BUFFER (gegl_operation_context_get_object (context, "input"));
   GeglBuffer   *aux   = GEGL_BUFFER (gegl_operation_context_get_object (context, "aux"));
@@ -192,10 +191,10 @@ process_checked_with (GeglOperation        *operation,
 
 static gboolean
 process_with (GeglOperation   *operation,
-                    GeglBuffer      *input,
-                    GeglBuffer      *aux,
-                    GeglBuffer      *output,
-                    ImpastoOpStylize stylize)
+              GeglBuffer      *input,
+              GeglBuffer      *aux,
+              GeglBuffer      *output,
+              ImpastoOpStylize stylize)
 {
   GeglRectangle rect   = pad_box (operation, "input");
   const Babl   *format = babl_format ("R'G'B'A float");

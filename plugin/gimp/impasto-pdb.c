@@ -93,6 +93,15 @@ pdb_type (const ImpastoParameter *p)
     }
 }
 
+gint
+impasto_pdb_n_args (gint method)
+{
+  gint n_keys;
+
+  keys_of (method, &n_keys);
+  return G_N_ELEMENTS (leading) + n_keys;
+}
+
 GimpParamDef *
 impasto_pdb_args (gint method, gint *n_args)
 {

@@ -19,6 +19,8 @@ GimpParamDef *impasto_pdb_args          (gint                   method,
                                          gint                  *n_args);
 void          impasto_pdb_args_free     (GimpParamDef          *args,
                                          gint                   n_args);
+/* How many arguments impasto_pdb_args gives. */
+gint          impasto_pdb_n_args        (gint                   method);
 
 /* Fills *settings (defaults first) from a call's arguments; FALSE with
  * *error when a text is too long for its setting. The caller has checked

@@ -481,12 +481,9 @@ run (const gchar      *name,
     }
   else if (run_mode == GIMP_RUN_NONINTERACTIVE)
     {
-      gint          method = !strcmp (name, PROC_MODEL) ? IMPASTO_METHOD_MODEL : IMPASTO_METHOD_GATYS;
-      gint          n_args;
-      GimpParamDef *args = impasto_pdb_args (method, &n_args);
+      gint method = !strcmp (name, PROC_MODEL) ? IMPASTO_METHOD_MODEL : IMPASTO_METHOD_GATYS;
 
-      impasto_pdb_args_free (args, n_args);
-      if (nparams != n_args)
+      if (nparams != impasto_pdb_n_args (method))
         status = GIMP_PDB_CALLING_ERROR;
       else if (impasto_pdb_read_settings (method, params, &s, &error))
         layer = stylise (image, drawable, &s, _("Style transfer"), &error);

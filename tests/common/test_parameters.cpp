@@ -110,6 +110,7 @@ TEST_F(Parameters, PdbArgumentsAreTheRowsInTheirFixedOrder) {
     GimpParamDef* args = impasto_pdb_args(method, &n);
     // The signatures scripts call: unchanged in length and order.
     EXPECT_EQ(n, method == IMPASTO_METHOD_GATYS ? 25 : 12);
+    EXPECT_EQ(impasto_pdb_n_args(method), n);
     EXPECT_STREQ(args[3].name, method == IMPASTO_METHOD_GATYS ? "style-drawable" : "model");
     for (gint i = 3; i < n; ++i) {
       SCOPED_TRACE(args[i].name);
