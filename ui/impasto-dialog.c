@@ -480,6 +480,9 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   seed_label = row_label (seed);
   gimp_table_attach_aligned (GTK_TABLE (advanced), 0, 5, seed_label, 0.0, 0.5, d->seed_box, 2, TRUE);
   gimp_help_set_help_data (GIMP_RANDOM_SEED_SPINBUTTON (d->seed_box), _(seed->help), NULL);
+  /* GimpRandomSeed allows any guint32; the seed is a gint. */
+  gtk_adjustment_set_lower (GTK_ADJUSTMENT (GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box)), seed->min);
+  gtk_adjustment_set_upper (GTK_ADJUSTMENT (GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box)), seed->max);
   g_free (seed_label);
   g_signal_connect (GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box), "value-changed", G_CALLBACK (adjustment_changed), d);
   remember (d, "seed", GIMP_RANDOM_SEED_SPINBUTTON_ADJ (d->seed_box));
