@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <cstring>
+#include <sstream>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +50,13 @@ const char* usage =
     "  --learning-rate X       Adam step size (0.002)\n"
     "  --width N               base width of the network (16; ml5 models use 32)\n"
     "  --blocks N              residual blocks (5)\n"
+    "  --upsampling-kernel N   taps of the upsampling layers: 3 (as ml5) or 4\n"
+    "                          (nearest upsampling + 3x3 convolution) (3)\n"
+    "  --style-layers L:W,...  style layers of the loss network and their\n"
+    "                          weights (the network's own, e.g. leaky_re_lu_1:1)\n"
+    "  --jitter N              the losses see the output from a random offset\n"
+    "                          of up to N pixels per step (0)\n"
+    "  --clip-output yes|no    whether the losses see the output clipped (yes)\n"
     "  --checkpoint-every N    steps between checkpoints (200)\n"
     "  --resume                continue from FOLDER/checkpoint\n"
     "  --max-photos N          use at most N photos (all)\n"
@@ -87,7 +96,7 @@ int run(int argc, char** argv) {
   enum {
     kStyle = 1000, kPhotos, kOutput, kName, kDisplayName, kLicence, kSteps, kBatch, kCrop, kStyleSize,
     kContentWeight, kStyleWeight, kTvWeight, kLearningRate, kWidth, kBlocks, kCheckpointEvery, kResume,
-    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kHelp
+    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kHelp
   };
   static const option longopts[] = {
       {"style", required_argument, nullptr, kStyle}, {"photos", required_argument, nullptr, kPhotos},
@@ -102,7 +111,10 @@ int run(int argc, char** argv) {
       {"resume", no_argument, nullptr, kResume}, {"max-photos", required_argument, nullptr, kMaxPhotos},
       {"sample", required_argument, nullptr, kSample}, {"network", required_argument, nullptr, kNetwork},
       {"model-dir", required_argument, nullptr, kModelDir}, {"seed", required_argument, nullptr, kSeed},
-      {"threads", required_argument, nullptr, kThreads}, {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
+      {"threads", required_argument, nullptr, kThreads},
+      {"upsampling-kernel", required_argument, nullptr, kUpsamplingKernel},
+      {"clip-output", required_argument, nullptr, kClipOutput},
+      {"style-layers", required_argument, nullptr, kStyleLayers}, {"jitter", required_argument, nullptr, kJitter}, {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
   auto number = [](const char* text, const char* what) {
     char* end = nullptr;
     const double v = std::strtod(text, &end);
@@ -136,6 +148,26 @@ int run(int argc, char** argv) {
       case kModelDir: options.network.model_dir = optarg; break;
       case kSeed: options.seed = static_cast<std::uint64_t>(number(optarg, "seed")); break;
       case kThreads: options.threads = static_cast<int>(number(optarg, "threads")); break;
+      case kUpsamplingKernel: options.upsampling_kernel = static_cast<int>(number(optarg, "upsampling-kernel")); break;
+      case kClipOutput:
+        if (std::strcmp(optarg, "yes") != 0 && std::strcmp(optarg, "no") != 0)
+          throw impasto::Error(std::string("--clip-output takes yes or no, not \"") + optarg + "\".");
+        options.clip_output = std::strcmp(optarg, "yes") == 0;
+        break;
+      case kJitter: options.jitter = static_cast<int>(number(optarg, "jitter")); break;
+      case kStyleLayers: {
+        options.loss.style_layers.clear();
+        std::stringstream list(optarg);
+        std::string item;
+        while (std::getline(list, item, ',')) {
+          const auto colon = item.rfind(':');
+          if (colon == std::string::npos || colon == 0)
+            throw impasto::Error("--style-layers takes LAYER:WEIGHT pairs separated by commas, not \"" + item + "\".");
+          options.loss.style_layers.push_back(
+              {item.substr(0, colon), number(item.substr(colon + 1).c_str(), "style-layers")});
+        }
+        break;
+      }
       case kHelp: std::cout << usage; return 0;
       default: std::cerr << usage; return 2;
     }

@@ -35,6 +35,7 @@ TrainingOptions tiny_options(const fs::path& output, int steps) {
   o.learning_rate = 1e-2;
   o.output = output.string();
   o.seed = 7;
+  o.jitter = 4;  // every test also covers the offsets (and their replay on resuming)
   return o;
 }
 
@@ -167,6 +168,12 @@ TEST(StyleTrainer, BadOptionsAreClearErrors) {
   o = tiny_options(out, 2);
   o.output.clear();
   expect_error(o, "output folder");
+  o = tiny_options(out, 2);
+  o.jitter = 17;
+  expect_error(o, "jitter");
+  o = tiny_options(out, 2);
+  o.upsampling_kernel = 5;
+  expect_error(o, "upsampling kernel");
   StyleTrainer trainer(test::synthetic_photo(64, 64), tiny_options(out, 2), false);
   EXPECT_THROW(trainer.train(), Error) << "no photos";
   EXPECT_THROW(trainer.add_photo(Image()), Error);

@@ -49,7 +49,11 @@ def conv_transpose(x, w_hwoi):
     up = F.pad(up, [k - 1] * 4)
     kernel = w_hwoi.permute(2, 3, 0, 1).flip(2, 3)  # [out, in, kh, kw], flipped
     full = F.conv2d(up, kernel)  # (n-1)*2 + k samples
-    return full[:, :, :2 * h, :2 * wd]
+    # TF's 'same' conv2d_transpose is the gradient of a 'same' stride-2 conv
+    # from 2h samples to h: that conv pads (h-1)*2 + k - 2h in all, the
+    # smaller half before, so the transposed output starts that far in.
+    before = max((h - 1) * 2 + k - 2 * h, 0) // 2
+    return full[:, :, before:before + 2 * h, before:before + 2 * wd]
 
 
 def stylize(v, image01):

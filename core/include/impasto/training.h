@@ -31,6 +31,17 @@ struct TrainingOptions {
   // published ml5 models (base 32).
   int base_width = 16;
   int residual_blocks = 5;
+  // Taps of the two stride-2 transposed convolutions: 3 as in the published
+  // ml5 models, or 4, started as nearest-neighbour upsampling + a 3x3
+  // convolution, whose even overlap paints no checkerboard (ml5_network.h).
+  int upsampling_kernel = 3;
+  // The losses see the output and the photo cropped by up to this many
+  // pixels on the top and left (a random offset per step), so the network
+  // cannot tune a texture to the loss network's pooling grid; 0: never.
+  int jitter = 0;
+  // Whether the loss sees the output clipped to [0, 1], as the plug-in
+  // shows it. Clipped pixels get no gradient from any loss term.
+  bool clip_output = true;
   std::string output;            // folder for the model, checkpoints and state
   int checkpoint_every = 200;    // steps; 0: only at the end
   std::uint64_t seed = 0;

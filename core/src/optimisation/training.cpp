@@ -29,6 +29,8 @@ void validate(const TrainingOptions& o) {
   if (!(o.learning_rate > 0.0 && o.learning_rate <= 1.0)) throw Error("The learning rate must be above 0 and at most 1.");
   if (o.base_width < 1 || o.base_width > 256) throw Error("The network width must be between 1 and 256.");
   if (o.residual_blocks < 0 || o.residual_blocks > 32) throw Error("The number of residual blocks must be between 0 and 32.");
+  if (o.jitter < 0 || o.jitter > o.crop_size / 2) throw Error("The jitter must be between 0 and half the crop size.");
+  if (o.upsampling_kernel != 3 && o.upsampling_kernel != 4) throw Error("The upsampling kernel must have 3 or 4 taps.");
   if (o.checkpoint_every < 0) throw Error("The checkpoint interval cannot be negative.");
   if (o.threads < 0 || o.threads > 1024) throw Error("The thread count must be between 0 (all cores) and 1024.");
   auto finite_nonneg = [](double v) { return std::isfinite(v) && v >= 0.0; };
@@ -40,12 +42,13 @@ Ml5Architecture architecture_of(const TrainingOptions& o) {
   Ml5Architecture a;
   a.widths = {o.base_width, 2 * o.base_width, 4 * o.base_width};
   a.residual_blocks = o.residual_blocks;
+  a.upsampling_kernel = o.upsampling_kernel;
   return a;
 }
 
 // The part of the options a checkpoint must agree with to be resumed.
 nlohmann::json architecture_record(const TrainingOptions& o) {
-  return {{"base_width", o.base_width}, {"residual_blocks", o.residual_blocks}};
+  return {{"base_width", o.base_width}, {"residual_blocks", o.residual_blocks}, {"upsampling_kernel", o.upsampling_kernel}};
 }
 
 nlohmann::json read_json(const fs::path& path) {
@@ -99,7 +102,8 @@ struct StyleTrainer::State {
   void resume_from_checkpoint() {
     const fs::path dir = checkpoint_dir();
     if (!fs::exists(dir / "training.json")) return;
-    const auto record = read_json(dir / "training.json");
+    auto record = read_json(dir / "training.json");
+    if (!record.contains("upsampling_kernel")) record["upsampling_kernel"] = 3;  // checkpoints from before the choice
     auto expected = architecture_record(options);
     for (const auto& [key, value] : expected.items())
       if (!record.contains(key) || record.at(key) != value)
@@ -129,6 +133,14 @@ struct StyleTrainer::State {
       items.push_back(item);
     }
     return torch::cat(items).to(torch::kFloat).div_(255.0).to(device);
+  }
+
+  // The offset the losses see step `s` from, as reproducible as its batch.
+  std::pair<int64_t, int64_t> jitter(int s) const {
+    if (options.jitter == 0) return {0, 0};
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed * 1000033ull + static_cast<std::uint64_t>(s));
+    auto offsets = torch::randint(options.jitter + 1, {2}, gen);
+    return {offsets[0].item<int64_t>(), offsets[1].item<int64_t>()};
   }
 };
 
@@ -189,10 +201,14 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
     s.net->train();
     while (s.step < s.options.steps) {
       auto input = s.batch(s.step);
-      const auto targets = s.loss->content_targets(input);
       s.optimizer->zero_grad();
       LossBreakdown breakdown;
-      auto loss = s.loss->loss(s.net->forward(input), targets, &breakdown);
+      auto output = s.options.clip_output ? s.net->forward(input) : s.net->unclipped(input);
+      const auto [dy, dx] = s.jitter(s.step);
+      const int64_t seen = s.options.crop_size - s.options.jitter;
+      auto seen_input = input.narrow(2, dy, seen).narrow(3, dx, seen);
+      const auto targets = s.loss->content_targets(seen_input);
+      auto loss = s.loss->loss(output.narrow(2, dy, seen).narrow(3, dx, seen), targets, &breakdown);
       if (!std::isfinite(breakdown.total))
         throw Error("Training diverged (the loss is not finite); lower the learning rate or the style weight.");
       loss.backward();
@@ -219,10 +235,15 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
     record["batch_size"] = s.options.batch_size;
     record["style_size"] = s.options.style_size;
     record["learning_rate"] = s.options.learning_rate;
+    record["clip_output"] = s.options.clip_output;
+    record["jitter"] = s.options.jitter;
     record["weights"] = {{"content", s.options.loss.content_weight},
                          {"style", s.options.loss.style_weight},
                          {"tv", s.options.loss.tv_weight}};
     record["loss_network"] = s.options.network.network;
+    nlohmann::json style_layers = nlohmann::json::object();
+    for (const auto& layer : s.loss->options().style_layers) style_layers[layer.layer] = layer.weight;
+    record["style_layers"] = style_layers;
     record["photos"] = s.photos.size();
     record["seed"] = s.options.seed;
     write_json(fs::path(s.options.output) / "training.json", record);

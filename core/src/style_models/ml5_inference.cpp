@@ -7,26 +7,30 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-// Kernel tap of a stride-2, 3-tap transposed convolution that reaches output
-// phase `phase` from the input at offset `tap` (0: the previous sample,
-// 1: the same one), or -1 when none does. Output 2m takes x[m] * w[0] and
-// x[m - 1] * w[2]; output 2m + 1 takes x[m] * w[1].
-int transposed_tap(int phase, int tap) {
+// Kernel tap of a stride-2 transposed convolution with `kernel` taps (3 or
+// 4, TF 'same' cropping) that reaches output phase `phase` from the input
+// at window offset `tap`, or -1 when none does. A phase's window is two
+// samples: x[m-1], x[m] for both phases of a 3-tap kernel (output 2m takes
+// x[m] w[0] and x[m-1] w[2], output 2m + 1 takes x[m] w[1]); x[m-1+p],
+// x[m+p] for phase p of a 4-tap kernel (tap 3 - p - 2 offset).
+int transposed_tap(int kernel, int phase, int tap) {
+  if (kernel == 4) return 3 - phase - 2 * tap;
   if (phase == 0) return tap == 0 ? 2 : 0;
   return tap == 1 ? 1 : -1;
 }
 
-// PyTorch transposed-conv weight [in, out, 3, 3] -> conv weight
+// PyTorch transposed-conv weight [in, out, k, k] -> conv weight
 // [4 * out, in, 2, 2] whose output channels are the four output phases
 // (depth_to_space_nhwc order: phase-major).
 torch::Tensor phase_weight(const torch::Tensor& w) {
   const int64_t in = w.size(0), out = w.size(1);
+  const int kernel = static_cast<int>(w.size(2));
   auto phases = torch::zeros({2, 2, out, in, 2, 2}, w.options());
   for (int py = 0; py < 2; ++py)
     for (int px = 0; px < 2; ++px)
       for (int a = 0; a < 2; ++a)
         for (int b = 0; b < 2; ++b) {
-          const int ky = transposed_tap(py, a), kx = transposed_tap(px, b);
+          const int ky = transposed_tap(kernel, py, a), kx = transposed_tap(kernel, px, b);
           if (ky < 0 || kx < 0) continue;
           phases.select(0, py).select(0, px).select(2, a).select(2, b).copy_(w.select(2, ky).select(2, kx).t());
         }
@@ -60,7 +64,7 @@ torch::Tensor unshuffled_weight(const torch::Tensor& w) {
 }  // namespace
 
 Ml5Inference::Ml5Inference(const Ml5TransformerNetImpl& net, torch::Device device)
-    : residual_blocks_(net.architecture().residual_blocks) {
+    : residual_blocks_(net.architecture().residual_blocks), upsampling_kernel_(net.architecture().upsampling_kernel) {
   torch::NoGradGuard no_grad;
   const auto& v = net.variables();
   const std::size_t count = v.size() / 3;
@@ -90,8 +94,20 @@ torch::Tensor Ml5Inference::forward(const torch::Tensor& input, NormStatistics& 
     return norm(F::conv2d(pad_nhwc(x, 0, 1, 0, 1), w, F::Conv2dFuncOptions().stride(2)), relu);
   };
   auto upconv = [&](const torch::Tensor& x) {
-    auto phases = F::conv2d(pad_nhwc(x, 1, 0, 1, 0), layers_[l].weight);
-    return norm(depth_to_space_nhwc(phases.contiguous(at::MemoryFormat::ChannelsLast)), true);
+    if (upsampling_kernel_ == 3) {
+      auto phases = F::conv2d(pad_nhwc(x, 1, 0, 1, 0), layers_[l].weight);
+      return norm(depth_to_space_nhwc(phases.contiguous(at::MemoryFormat::ChannelsLast)), true);
+    }
+    // 4 taps: phase (py, px) reads the window one sample later per axis
+    // where its phase is 1, so one convolution over the input padded on
+    // every side, then each phase's channels from its own offset.
+    const int64_t h = x.size(2), w = x.size(3), out = layers_[l].weight.size(0) / 4;
+    auto all = F::conv2d(pad_nhwc(x, 1, 1, 1, 1), layers_[l].weight);
+    std::vector<torch::Tensor> phases;
+    for (int64_t p = 0; p < 4; ++p)
+      phases.push_back(all.narrow(1, p * out, out).narrow(2, p / 2, h).narrow(3, p % 2, w));
+    auto joined = torch::cat(phases, 1).contiguous(at::MemoryFormat::ChannelsLast);
+    return norm(depth_to_space_nhwc(joined), true);
   };
   auto x = (input * 255.0).contiguous(at::MemoryFormat::ChannelsLast);
   x = conv(x, 1, true);

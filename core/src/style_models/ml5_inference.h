@@ -2,8 +2,8 @@
 // core). Same results as Ml5TransformerNetImpl::forward within float
 // rounding, about twice as fast on a CPU:
 // - channels_last activations, which oneDNN's convolutions prefer;
-// - each stride-2 transposed convolution as a 2x2 convolution to four
-//   phases followed by a pixel shuffle (oneDNN's transposed convolutions
+// - each stride-2 transposed convolution (3 or 4 taps) as a 2x2 convolution
+//   to four phases followed by a pixel shuffle (oneDNN's transposed convolutions
 //   run at a tenth of its convolution speed);
 // - the 3x3 convolutions of the residual blocks through oneDNN's Winograd
 //   kernel where the CPU has it (winograd_conv.h);
@@ -31,6 +31,7 @@ class Ml5Inference {
     std::shared_ptr<WinogradKernel> winograd;  // 3x3 stride-1 layers; null: ATen
   };
   int residual_blocks_;
+  int upsampling_kernel_;
   std::vector<Layer> layers_;
 };
 

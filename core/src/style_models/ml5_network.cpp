@@ -41,8 +41,8 @@ std::vector<LayerShape> layer_shapes(const Ml5Architecture& a) {
   const auto [w0, w1, w2] = a.widths;
   std::vector<LayerShape> l{{9, 3, w0, false}, {3, w0, w1, false}, {3, w1, w2, false}};
   for (int b = 0; b < 2 * a.residual_blocks; ++b) l.push_back({3, w2, w2, false});
-  l.push_back({3, w2, w1, true});
-  l.push_back({3, w1, w0, true});
+  l.push_back({a.upsampling_kernel, w2, w1, true});
+  l.push_back({a.upsampling_kernel, w1, w0, true});
   l.push_back({9, w0, 3, false});
   return l;
 }
@@ -53,6 +53,15 @@ torch::Tensor kernel_from_tf(const torch::Tensor& t) { return t.permute({3, 2, 0
 torch::Tensor kernel_to_tf(const torch::Tensor& t) { return t.permute({2, 3, 1, 0}).contiguous(); }
 
 }  // namespace
+
+torch::Tensor resize_conv_kernel(const torch::Tensor& w) {
+  // Per axis, output 2m takes x[m-1] W0 + x[m] (W1 + W2) and output 2m + 1
+  // takes x[m] (W0 + W1) + x[m+1] W2; a transposed tap t reaches output
+  // 2m + t - 1 from x[m] (after the 'same' crop), so K = (W2, W1 + W2, W0 + W1, W0).
+  auto m = torch::tensor({{0.f, 0.f, 1.f}, {0.f, 1.f, 1.f}, {1.f, 1.f, 0.f}, {1.f, 0.f, 0.f}}, w.options());
+  auto k = torch::matmul(torch::matmul(m, w), m.t());  // [out, in, 4, 4]
+  return k.transpose(0, 1).contiguous();
+}
 
 std::vector<int64_t> Ml5Architecture::variable_shape(std::size_t index) const {
   const auto layer = layer_shapes(*this).at(index / 3);
@@ -67,10 +76,15 @@ Ml5TransformerNetImpl::Ml5TransformerNetImpl(Ml5Architecture architecture, uint6
   std::vector<torch::Tensor> vars;
   for (std::size_t i = 0; i < architecture_.variable_count(); ++i) {
     const auto shape = architecture_.variable_shape(i);
+    const bool transposed = i / 3 + 3 == architecture_.variable_count() / 3 || i / 3 + 2 == architecture_.variable_count() / 3;
     if (i % 3 == 1) {
       vars.push_back(torch::zeros(shape));
     } else if (i % 3 == 2) {
       vars.push_back(torch::ones(shape));
+    } else if (transposed && architecture_.upsampling_kernel == 4) {
+      const int64_t in = shape[3], out = shape[2];
+      const double bound = 1.0 / std::sqrt(static_cast<double>(in * 9));
+      vars.push_back(resize_conv_kernel(torch::empty({out, in, 3, 3}).uniform_(-bound, bound, gen)));
     } else {
       // PyTorch's default for convolutions: uniform in +-1/sqrt(fan_in).
       auto w = kernel_from_tf(torch::empty(shape));
@@ -89,7 +103,9 @@ Ml5TransformerNetImpl::Ml5TransformerNetImpl(Ml5Architecture architecture, std::
     variables_.push_back(register_parameter("v" + std::to_string(i), variables[i], /*requires_grad=*/false));
 }
 
-torch::Tensor Ml5TransformerNetImpl::forward(torch::Tensor x) {
+torch::Tensor Ml5TransformerNetImpl::forward(torch::Tensor x) { return torch::clamp(unclipped(x), 0.0, 1.0); }
+
+torch::Tensor Ml5TransformerNetImpl::unclipped(torch::Tensor x) {
   statistics.next = 0;
   const auto& v = variables_;
   x = x * 255.0;  // the published networks were trained on 0..255
@@ -106,9 +122,11 @@ torch::Tensor Ml5TransformerNetImpl::forward(torch::Tensor x) {
   };
   auto upconv = [&](const torch::Tensor& in) {
     // TF conv2d_transpose, 'same', stride 2: the full transposed output
-    // cropped to twice the input size (the padding TF adds goes after).
+    // cropped to twice the input size, from (kernel - 2) / 2 (the larger
+    // half of TF's padding goes after).
     auto y = F::conv_transpose2d(in, v[i], F::ConvTranspose2dFuncOptions().stride(2));
-    y = y.narrow(2, 0, in.size(2) * 2).narrow(3, 0, in.size(3) * 2);
+    const int64_t offset = (v[i].size(2) - 2) / 2;
+    y = y.narrow(2, offset, in.size(2) * 2).narrow(3, offset, in.size(3) * 2);
     return torch::relu(norm(y));
   };
   x = conv(x, 1, true);
@@ -121,7 +139,7 @@ torch::Tensor Ml5TransformerNetImpl::forward(torch::Tensor x) {
   x = upconv(x);
   x = upconv(x);
   x = conv(x, 1, false);
-  return torch::clamp(150.0 * torch::tanh(x) + 127.5, 0.0, 255.0) / 255.0;
+  return (150.0 * torch::tanh(x) + 127.5) / 255.0;
 }
 
 Ml5TransformerNet read_ml5_network(const std::string& folder) {
@@ -153,6 +171,11 @@ Ml5TransformerNet read_ml5_network(const std::string& folder) {
       return shape[3];
     };
     arch.widths = {width_of(0), width_of(3), width_of(6)};
+    const std::size_t upsampling = count - 9;  // the first transposed convolution
+    const auto up_shape = manifest.at(variable_name(upsampling)).at("shape").get<std::vector<int64_t>>();
+    if (up_shape.size() != 4 || (up_shape[0] != 3 && up_shape[0] != 4))
+      throw not_ml5(variable_name(upsampling) + " has the wrong shape");
+    arch.upsampling_kernel = static_cast<int>(up_shape[0]);
 
     std::vector<torch::Tensor> vars;
     for (std::size_t index = 0; index < count; ++index) {

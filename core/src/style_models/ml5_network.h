@@ -7,6 +7,14 @@
 // blocks of two conv 3x3 at w2, transposed conv 3x3/2 -> w1 and -> w0, conv
 // 9x9 -> 3; every convolution is followed by instance norm (shift, then
 // scale) and has no bias. Downloaded ml5 models are 32/64/128 with 5 blocks.
+//
+// The transposed convolutions are 3x3 in the published models. A 3x3 kernel
+// at stride 2 overlaps unevenly (output pixels alternately take one and two
+// taps per axis), which paints a checkerboard the training must fight. A
+// 4x4 kernel overlaps evenly, and one built from a 3x3 kernel W as
+// (M W M^T, see resize_conv_kernel) is exactly nearest-neighbour upsampling
+// followed by a 3x3 convolution (Odena et al. 2016), yet still a TF
+// 'same' conv2d_transpose that ml5.js loads. impasto-train writes those.
 #pragma once
 
 #include "kernels/instance_norm.h"
@@ -22,24 +30,31 @@ namespace impasto {
 struct Ml5Architecture {
   std::array<int64_t, 3> widths{32, 64, 128};
   int residual_blocks = 5;
+  int upsampling_kernel = 3;  // of both transposed convolutions: 3 or 4
 
   std::size_t variable_count() const { return 18 + 6 * static_cast<std::size_t>(residual_blocks); }
   // Shape of variable `index` in TensorFlow layout: conv [kh, kw, in, out],
   // transposed conv [kh, kw, out, in], norm shift and scale [out].
   std::vector<int64_t> variable_shape(std::size_t index) const;
-  bool operator==(const Ml5Architecture& o) const { return widths == o.widths && residual_blocks == o.residual_blocks; }
+  bool operator==(const Ml5Architecture& o) const {
+    return widths == o.widths && residual_blocks == o.residual_blocks && upsampling_kernel == o.upsampling_kernel;
+  }
 };
 
 class Ml5TransformerNetImpl : public torch::nn::Module {
  public:
   // Randomly initialised (convolutions as PyTorch's default, norm scale 1 and
-  // shift 0), for training.
+  // shift 0; 4x4 transposed kernels as nearest upsampling + a random 3x3
+  // convolution), for training.
   Ml5TransformerNetImpl(Ml5Architecture architecture, uint64_t seed);
   // Given variables in PyTorch layout, in variable order.
   Ml5TransformerNetImpl(Ml5Architecture architecture, std::vector<torch::Tensor> variables);
 
   // N x 3 x H x W RGB in [0, 1], H and W multiples of 4 -> same size.
   torch::Tensor forward(torch::Tensor x);
+  // The same before clipping to [0, 1] (150 tanh + 127.5 reaches -22.5 and
+  // 277.5): what training measures, since clipped pixels get no gradient.
+  torch::Tensor unclipped(torch::Tensor x);
 
   const Ml5Architecture& architecture() const { return architecture_; }
   const std::vector<torch::Tensor>& variables() const { return variables_; }
@@ -52,6 +67,11 @@ class Ml5TransformerNetImpl : public torch::nn::Module {
   std::vector<torch::Tensor> variables_;  // registered parameters
 };
 TORCH_MODULE(Ml5TransformerNet);
+
+// A 4x4 stride-2 transposed-convolution kernel [in, out, 4, 4] equal to
+// nearest-neighbour upsampling followed by the 3x3 convolution `w`
+// [out, in, 3, 3] (PyTorch layouts), with TF 'same' cropping (offset 1).
+torch::Tensor resize_conv_kernel(const torch::Tensor& w);
 
 // manifest.json + raw float32 variable files; impasto::Error names the file
 // and what is wrong. The architecture is read from the variable shapes.
