@@ -55,7 +55,7 @@ const char* usage =
     "  --style-layers L:W,...  style layers of the loss network and their\n"
     "                          weights (the network's own, e.g. leaky_re_lu_1:1)\n"
     "  --jitter N              the losses see the output from a random offset\n"
-    "                          of up to N pixels per step (0)\n"
+    "                          of up to N pixels per step (16)\n"
     "  --clip-output yes|no    whether the losses see the output clipped (yes)\n"
     "  --checkpoint-every N    steps between checkpoints (200)\n"
     "  --resume                continue from FOLDER/checkpoint\n"
@@ -114,7 +114,8 @@ int run(int argc, char** argv) {
       {"threads", required_argument, nullptr, kThreads},
       {"upsampling-kernel", required_argument, nullptr, kUpsamplingKernel},
       {"clip-output", required_argument, nullptr, kClipOutput},
-      {"style-layers", required_argument, nullptr, kStyleLayers}, {"jitter", required_argument, nullptr, kJitter}, {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
+      {"style-layers", required_argument, nullptr, kStyleLayers}, {"jitter", required_argument, nullptr, kJitter},
+      {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
   auto number = [](const char* text, const char* what) {
     char* end = nullptr;
     const double v = std::strtod(text, &end);

@@ -19,7 +19,8 @@ namespace impasto {
 struct TrainingOptions {
   NetworkOptions network;        // the loss network (default Tiny Darknet)
   // Loss terms; the defaults suit Tiny Darknet and 256-pixel crops. The
-  // strong smoothness term keeps the upsampling layers' checkerboard down.
+  // strong smoothness term damps a period-4 grid the network otherwise
+  // paints (docs/training.md).
   PerceptualLossOptions loss{{}, {}, 2.0, 1.5, 3.0, LossScale::Normalised};
   int style_size = 384;          // long side of the style image while training
   int crop_size = 256;           // training crops, square
@@ -38,7 +39,7 @@ struct TrainingOptions {
   // The losses see the output and the photo cropped by up to this many
   // pixels on the top and left (a random offset per step), so the network
   // cannot tune a texture to the loss network's pooling grid; 0: never.
-  int jitter = 0;
+  int jitter = 16;
   // Whether the loss sees the output clipped to [0, 1], as the plug-in
   // shows it. Clipped pixels get no gradient from any loss term.
   bool clip_output = true;

@@ -1,0 +1,68 @@
+"""Measures the two faults of trained style models that docs/training.md
+studies, on the photos of ../shared/data/content run through the
+independent reference network (tests/python/reference_ml5.py):
+
+- blobs: the share of the picture that is saturated (two or more channels
+  at 0 or 255) with at least 80% of its 9x9 neighbourhood saturated too,
+  in per cent, photos at BLOB_SIZE px on the long side;
+- grid: the mean high-pass luminance (picture minus its 5x5 box blur) of
+  each of the 4x4 pixel phases (y mod 4, x mod 4); a picture without a
+  periodic texture has them all near 0. Printed: their standard deviation
+  in 8-bit levels, photos at GRID_SIZE px.
+
+    /usr/bin/python3 bench/style_artifacts.py SHARED_DIR BLOB_SIZE GRID_SIZE MODEL_DIR...
+"""
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "python"))
+import reference_ml5  # noqa: E402
+
+PHOTOS = ["tubingen.jpg", "chelsea.png", "golden_gate.jpg", "astronaut.png", "coffee.png"]
+
+
+def stylised(weights, path, size):
+    image = Image.open(path).convert("RGB")
+    image.thumbnail((size, size))
+    x = torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1)[None].float() / 255.0
+    with torch.no_grad():
+        out = reference_ml5.stylize_picture(weights, x)[0]
+    return (out * 255.0).round().permute(1, 2, 0).numpy()
+
+
+def blob_share(picture):
+    saturated = ((picture >= 255) | (picture <= 0)).sum(2) >= 2
+    s = torch.from_numpy(saturated.astype("float32"))[None, None]
+    dense = F.avg_pool2d(s, 9, 1, 4) >= 0.8
+    return 100.0 * (dense & (s > 0)).float().mean().item()
+
+
+def grid_amplitude(picture):
+    luma = torch.from_numpy((picture @ np.array([0.299, 0.587, 0.114])).astype("float32"))[None, None]
+    high = luma - F.avg_pool2d(F.pad(luma, (2, 2, 2, 2), mode="replicate"), 5, 1)
+    h, w = high.shape[2] // 4 * 4, high.shape[3] // 4 * 4
+    phases = high[0, 0, :h, :w].reshape(h // 4, 4, w // 4, 4).mean((0, 2))
+    return phases.std().item()
+
+
+def main():
+    if len(sys.argv) < 5:
+        raise SystemExit(__doc__)
+    shared, blob_size, grid_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    torch.set_num_threads(2)
+    print("model\tblobs % (mean, max)\tgrid levels (mean)")
+    for model in sys.argv[4:]:
+        weights = reference_ml5.load(model)
+        photos = [os.path.join(shared, "data", "content", p) for p in PHOTOS]
+        blobs = [blob_share(stylised(weights, p, blob_size)) for p in photos]
+        grid = [grid_amplitude(stylised(weights, p, grid_size)) for p in photos]
+        print("%s\t%.2f, %.2f\t%.2f" % (model, np.mean(blobs), np.max(blobs), np.mean(grid)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
