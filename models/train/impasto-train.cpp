@@ -56,6 +56,7 @@ const char* usage =
     "                          weights (the network's own, e.g. leaky_re_lu_1:1)\n"
     "  --jitter N              the losses see the output from a random offset\n"
     "                          of up to N pixels per step (16)\n"
+    "  --shift-weight W        weight of the shift-consistency term (0: off)\n"
     "  --clip-output yes|no    whether the losses see the output clipped (yes)\n"
     "  --checkpoint-every N    steps between checkpoints (200)\n"
     "  --resume                continue from FOLDER/checkpoint\n"
@@ -96,7 +97,7 @@ int run(int argc, char** argv) {
   enum {
     kStyle = 1000, kPhotos, kOutput, kName, kDisplayName, kLicence, kSteps, kBatch, kCrop, kStyleSize,
     kContentWeight, kStyleWeight, kTvWeight, kLearningRate, kWidth, kBlocks, kCheckpointEvery, kResume,
-    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kHelp
+    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kShiftWeight, kHelp
   };
   static const option longopts[] = {
       {"style", required_argument, nullptr, kStyle}, {"photos", required_argument, nullptr, kPhotos},
@@ -115,6 +116,7 @@ int run(int argc, char** argv) {
       {"upsampling-kernel", required_argument, nullptr, kUpsamplingKernel},
       {"clip-output", required_argument, nullptr, kClipOutput},
       {"style-layers", required_argument, nullptr, kStyleLayers}, {"jitter", required_argument, nullptr, kJitter},
+      {"shift-weight", required_argument, nullptr, kShiftWeight},
       {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
   auto number = [](const char* text, const char* what) {
     char* end = nullptr;
@@ -155,6 +157,7 @@ int run(int argc, char** argv) {
           throw impasto::Error(std::string("--clip-output takes yes or no, not \"") + optarg + "\".");
         options.clip_output = std::strcmp(optarg, "yes") == 0;
         break;
+      case kShiftWeight: options.shift_weight = number(optarg, "shift-weight"); break;
       case kJitter: options.jitter = static_cast<int>(number(optarg, "jitter")); break;
       case kStyleLayers: {
         options.loss.style_layers.clear();
@@ -203,8 +206,8 @@ int run(int argc, char** argv) {
     const int done = p.step - first_step;
     if (p.step % 10 == 0 || p.checkpoint || p.step == p.steps) {
       const double per_step = p.seconds / std::max(1, done);
-      std::printf("step %d/%d  loss %.4f (content %.4f, style %.4f, smoothness %.5f)  %.2f s/step, %s left%s\n", p.step,
-                  p.steps, p.loss.total, p.loss.content, p.loss.style, p.loss.tv, per_step,
+      std::printf("step %d/%d  loss %.4f (content %.4f, style %.4f, smoothness %.5f, shift %.5f)  %.2f s/step, %s left%s\n",
+                  p.step, p.steps, p.loss.total, p.loss.content, p.loss.style, p.loss.tv, p.shift, per_step,
                   format_duration(per_step * (p.steps - p.step)).c_str(), p.checkpoint ? "  [checkpoint]" : "");
       std::fflush(stdout);
     }

@@ -35,7 +35,10 @@ TrainingOptions tiny_options(const fs::path& output, int steps) {
   o.learning_rate = 1e-2;
   o.output = output.string();
   o.seed = 7;
-  o.jitter = 4;  // every test also covers the offsets (and their replay on resuming)
+  // Every test also covers the offsets, the shifted second pass and their
+  // replay on resuming.
+  o.jitter = 4;
+  o.shift_weight = 1.0;
   return o;
 }
 
@@ -174,6 +177,9 @@ TEST(StyleTrainer, BadOptionsAreClearErrors) {
   o = tiny_options(out, 2);
   o.upsampling_kernel = 5;
   expect_error(o, "upsampling kernel");
+  o = tiny_options(out, 2);
+  o.shift_weight = -1;
+  expect_error(o, "shift weight");
   StyleTrainer trainer(test::synthetic_photo(64, 64), tiny_options(out, 2), false);
   EXPECT_THROW(trainer.train(), Error) << "no photos";
   EXPECT_THROW(trainer.add_photo(Image()), Error);

@@ -40,6 +40,12 @@ struct TrainingOptions {
   // pixels on the top and left (a random offset per step), so the network
   // cannot tune a texture to the loss network's pooling grid; 0: never.
   int jitter = 16;
+  // Weight of a shift-consistency term: each step the network also stylises
+  // the crops shifted by 1-3 pixels, and the two results are compared where
+  // they overlap (mean squared difference, 0..1 scale). A texture locked to
+  // the network's own stride-4 grid does not move with the picture and pays
+  // for it; 0: off (and no second pass).
+  double shift_weight = 0.0;
   // Whether the loss sees the output clipped to [0, 1], as the plug-in
   // shows it. Clipped pixels get no gradient from any loss term.
   bool clip_output = true;
@@ -53,7 +59,8 @@ struct TrainingOptions {
 struct TrainingProgress {
   int step = 0;        // steps done
   int steps = 0;       // total
-  LossBreakdown loss;  // of the last batch
+  LossBreakdown loss;  // of the last batch (total includes the shift term)
+  double shift = 0.0;  // the shift-consistency term, before its weight
   double seconds = 0;  // since this run (or resumption) started
   bool checkpoint = false;  // a checkpoint was just written
 };

@@ -30,6 +30,8 @@ void validate(const TrainingOptions& o) {
   if (o.base_width < 1 || o.base_width > 256) throw Error("The network width must be between 1 and 256.");
   if (o.residual_blocks < 0 || o.residual_blocks > 32) throw Error("The number of residual blocks must be between 0 and 32.");
   if (o.jitter < 0 || o.jitter > o.crop_size / 2) throw Error("The jitter must be between 0 and half the crop size.");
+  if (!(std::isfinite(o.shift_weight) && o.shift_weight >= 0.0)) throw Error("The shift weight must be zero or more.");
+  if (o.shift_weight > 0.0 && o.crop_size < 32) throw Error("The shift-consistency term needs crops of 32 pixels or more.");
   if (o.upsampling_kernel != 3 && o.upsampling_kernel != 4) throw Error("The upsampling kernel must have 3 or 4 taps.");
   if (o.checkpoint_every < 0) throw Error("The checkpoint interval cannot be negative.");
   if (o.threads < 0 || o.threads > 1024) throw Error("The thread count must be between 0 (all cores) and 1024.");
@@ -135,6 +137,21 @@ struct StyleTrainer::State {
     return torch::cat(items).to(torch::kFloat).div_(255.0).to(device);
   }
 
+  // Mean squared difference between the output of the crops shifted by
+  // (dy, dx), 1-3 pixels each way, and `output` shifted alike, away from
+  // the borders where the zero padding differs. The shift is not a multiple
+  // of the network's stride 4, so a pattern tied to that grid shows.
+  torch::Tensor shift_consistency(const torch::Tensor& input, const torch::Tensor& output, int s) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed * 1000037ull + static_cast<std::uint64_t>(s));
+    auto offsets = torch::randint(1, 4, {2}, gen);
+    const int64_t dy = offsets[0].item<int64_t>(), dx = offsets[1].item<int64_t>();
+    const int64_t size = options.crop_size - 4, margin = 8;
+    auto shifted = options.clip_output ? net->forward(input.narrow(2, dy, size).narrow(3, dx, size))
+                                       : net->unclipped(input.narrow(2, dy, size).narrow(3, dx, size));
+    auto inner = [&](const torch::Tensor& t) { return t.narrow(2, margin, size - 2 * margin).narrow(3, margin, size - 2 * margin); };
+    return torch::mse_loss(inner(shifted), inner(output.narrow(2, dy, size).narrow(3, dx, size)));
+  }
+
   // The offset the losses see step `s` from, as reproducible as its batch.
   std::pair<int64_t, int64_t> jitter(int s) const {
     if (options.jitter == 0) return {0, 0};
@@ -209,6 +226,13 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
       auto seen_input = input.narrow(2, dy, seen).narrow(3, dx, seen);
       const auto targets = s.loss->content_targets(seen_input);
       auto loss = s.loss->loss(output.narrow(2, dy, seen).narrow(3, dx, seen), targets, &breakdown);
+      double shift = 0.0;
+      if (s.options.shift_weight > 0.0) {
+        auto term = s.shift_consistency(input, output, s.step);
+        shift = term.item<double>();
+        loss = loss + s.options.shift_weight * term;
+        breakdown.total += s.options.shift_weight * shift;
+      }
       if (!std::isfinite(breakdown.total))
         throw Error("Training diverged (the loss is not finite); lower the learning rate or the style weight.");
       loss.backward();
@@ -219,6 +243,7 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
       p.step = s.step;
       p.steps = s.options.steps;
       p.loss = breakdown;
+      p.shift = shift;
       p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       p.checkpoint = (s.options.checkpoint_every > 0 && s.step % s.options.checkpoint_every == 0) || s.step == s.options.steps;
       if (p.checkpoint) s.write_checkpoint();
@@ -237,6 +262,7 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
     record["learning_rate"] = s.options.learning_rate;
     record["clip_output"] = s.options.clip_output;
     record["jitter"] = s.options.jitter;
+    record["shift_weight"] = s.options.shift_weight;
     record["weights"] = {{"content", s.options.loss.content_weight},
                          {"style", s.options.loss.style_weight},
                          {"tv", s.options.loss.tv_weight}};
