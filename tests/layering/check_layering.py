@@ -27,6 +27,7 @@ LAYERS = [  # (name, folder, level); the longest matching folder counts
     ("ops", "plugin", 7),
     ("dialog", "ui", 7),
     ("plug-in", "plugin/gimp", 8),
+    ("command line", "cli", 8),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 
