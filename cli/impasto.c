@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gegl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -24,6 +25,7 @@
 #include "impasto-parameters.h"
 #include "impasto-run.h"
 #include "impasto-settings.h"
+#include "impasto-style-file.h"
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
@@ -163,6 +165,15 @@ set_option (ImpastoSettings *settings, const ImpastoParameter *p, const gchar *t
   return TRUE;
 }
 
+static gboolean
+set_text (ImpastoSettings *settings, const gchar *key, const gchar *text, GError **error)
+{
+  if (impasto_parameter_set_text (impasto_parameter_find (key), settings, text))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--%s: the text is too long."), key);
+  return FALSE;
+}
+
 /* --style PAINTING[:WEIGHT]: appended to the settings' files and weights. */
 static gboolean
 add_style (ImpastoSettings *settings, GString *files, GString *weights, const gchar *text, GError **error)
@@ -198,8 +209,7 @@ add_style (ImpastoSettings *settings, GString *files, GString *weights, const gc
   g_string_append_printf (files, "%s%s", files->len ? ":" : "", path);
   g_string_append_printf (weights, "%s%g", weights->len ? "," : "", w);
   g_free (path);
-  return impasto_parameter_set_text (impasto_parameter_find ("style-files"), settings, files->str) &&
-         impasto_parameter_set_text (impasto_parameter_find ("style-weights"), settings, weights->str);
+  return set_text (settings, "style-files", files->str, error) && set_text (settings, "style-weights", weights->str, error);
 }
 
 static gboolean
@@ -222,7 +232,7 @@ parse_stylize (Job *job, gint argc, gchar **argv, GError **error)
         ok = style = add_style (&job->settings, files, weights, argv[++i], error);
       else if (!strcmp (a, "--model") && i + 1 < argc)
         {
-          ok = impasto_parameter_set_text (impasto_parameter_find ("model"), &job->settings, argv[++i]);
+          ok    = set_text (&job->settings, "model", argv[++i], error);
           model = TRUE;
         }
       else if (g_str_has_prefix (a, "--") && i + 1 < argc && impasto_parameter_find (a + 2) &&
@@ -259,17 +269,36 @@ parse_stylize (Job *job, gint argc, gchar **argv, GError **error)
 
 /* ---- files ------------------------------------------------------------ */
 
+/* An input photo. Its content is checked first (impasto-style-file.h), and
+ * JPEG files are decoded by gdk-pixbuf: GEGL's JPEG loader exits the
+ * process on a damaged file. Other formats through gegl:load, which keeps
+ * 16-bit and float pixels. */
 static GeglBuffer *
 load_image (const gchar *path, GError **error)
 {
-  GeglNode     *graph, *load;
-  GeglBuffer   *buffer = NULL;
-  GeglRectangle box;
+  GeglNode      *graph, *load;
+  GeglBuffer    *buffer = NULL;
+  GeglRectangle  box;
+  GdkPixbufFormat *format;
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  if (!impasto_style_file_check (path, NULL, NULL, NULL))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, _("The file does not exist."));
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           _("The file is missing, or not an image of at most 100 megapixels that Impasto can read."));
       return NULL;
+    }
+  format = gdk_pixbuf_get_file_info (path, NULL, NULL);
+  if (format && !strcmp (gdk_pixbuf_format_get_name (format), "jpeg"))
+    {
+      gint    width, height;
+      gfloat *rgba = impasto_style_file_read (path, G_MAXINT, &width, &height, error);
+
+      if (!rgba)
+        return NULL;
+      buffer = gegl_buffer_new (GEGL_RECTANGLE (0, 0, width, height), babl_format ("R'G'B'A float"));
+      gegl_buffer_set (buffer, NULL, 0, babl_format ("R'G'B'A float"), rgba, GEGL_AUTO_ROWSTRIDE);
+      g_free (rgba);
+      return buffer;
     }
   graph = gegl_node_new ();
   load  = gegl_node_new_child (graph, "operation", "gegl:load", "path", path, NULL);
@@ -280,7 +309,7 @@ load_image (const gchar *path, GError **error)
       gegl_node_blit_buffer (load, buffer, &box, 0, GEGL_ABYSS_NONE);
     }
   else
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("The file is not an image GEGL can read."));
+    g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("The file is not an image GEGL can read."));
   g_object_unref (graph);
   return buffer;
 }

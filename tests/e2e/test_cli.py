@@ -92,10 +92,15 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("stylize", "--model", "no-such-model", rocket, "-o", keep)
     assert r.returncode == 1 and open(keep, "rb").read() == before and files_in(target) == ["keep.png"]
 
-    # One bad input among good ones: the others are written, the status says it.
-    r = run("stylize", "--model", "starry-night", rocket, os.path.join(tmp, "missing.jpg"), "-o", os.path.join(tmp, "mixed"))
+    # Bad inputs among good ones (missing; text named .jpg, which GEGL's own
+    # JPEG loader answers with exit()): the others are written, the status says it.
+    fake = os.path.join(tmp, "fake.jpg")
+    with open(fake, "w") as f:
+        f.write("not a picture\n")
+    r = run("stylize", "--model", "starry-night", fake, rocket, os.path.join(tmp, "missing.jpg"), "-o", os.path.join(tmp, "mixed"))
     assert r.returncode == 1 and files_in(os.path.join(tmp, "mixed")) == ["rocket.jpg"], (r.returncode, r.stderr)
-    assert "missing.jpg" in r.stderr
+    assert "missing.jpg" in r.stderr and "fake.jpg" in r.stderr, r.stderr
+    only_own_messages(r)
 
     # Usage errors: exit 2 before any work, nothing written.
     for args in (["--model", "starry-night", "--strength", "3"], ["--model", "starry-night", "--preserve-colors", "no-such"],
