@@ -37,7 +37,11 @@ Whole whole_picture(PerceptualLoss& problem, const torch::Tensor& content, const
 
 }  // namespace
 
-TEST(TiledObjective, LossAndGradientEqualTheWholePictures) {
+// Tiles of 64 pixels: a 4 x 3 grid with partial tiles at the right and
+// bottom, two passes each; 256: the picture in one tile, one pass.
+class TiledObjectiveTiles : public ::testing::TestWithParam<int64_t> {};
+
+TEST_P(TiledObjectiveTiles, LossAndGradientEqualTheWholePictures) {
   NetworkOptions n;
   n.network = "random";
   auto network = NetworkLoader(n).load();
@@ -51,13 +55,11 @@ TEST(TiledObjective, LossAndGradientEqualTheWholePictures) {
   PerceptualLoss problem(network, {style}, {1.0}, options);
   const auto whole = whole_picture(problem, content, image);
 
-  // Tiles of 64 pixels: a 4 x 3 grid with partial tiles at the right and
-  // bottom; the style (90 x 120) is cut into tiles too.
   TiledObjective::Options tiling;
-  tiling.tile = 64;
+  tiling.tile = GetParam();
   tiling.margin = margin;
   TiledObjective tiled(network, options, {style}, {1.0}, content, tiling);
-  EXPECT_EQ(tiled.passes(), 2 * 4 * 3);
+  EXPECT_EQ(tiled.passes(), GetParam() == 64 ? 2 * 4 * 3 : 1);
   EXPECT_EQ(network->reflect_padding(), margin) << "the network's own padding is restored";
   torch::Tensor gradient;
   LossBreakdown parts;
@@ -73,6 +75,8 @@ TEST(TiledObjective, LossAndGradientEqualTheWholePictures) {
   ASSERT_GT(scale, 0.0);
   EXPECT_LT((gradient - whole.gradient).abs().max().item<double>(), 1e-4 * scale);
 }
+
+INSTANTIATE_TEST_SUITE_P(TileSides, TiledObjectiveTiles, ::testing::Values(int64_t{64}, int64_t{256}));
 
 TEST(TiledObjective, StopsWhenTheCallbackSaysSo) {
   NetworkOptions n;

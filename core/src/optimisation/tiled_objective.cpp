@@ -175,12 +175,14 @@ double TiledObjective::evaluate(const torch::Tensor& picture, torch::Tensor& gra
   };
 
   // Pass 1: the Gram matrices of the whole picture, then the style loss and
-  // its gradient with respect to each of them.
+  // its gradient with respect to each of them. A picture in one tile needs
+  // no such pass: its Gram matrices come from the same pass as the rest.
+  const bool one_tile = tiles_.size() == 1;
   const std::size_t n_style = options_.style_layers.size();
-  auto grams_now = grams(picture, tick);
   std::vector<torch::Tensor> gram_gradients(n_style);
   double style_value = 0.0;
-  {
+  if (!one_tile) {
+    auto grams_now = grams(picture, tick);
     auto style = torch::zeros({}, picture.options());
     for (std::size_t l = 0; l < n_style; ++l) {
       grams_now[l] = grams_now[l].unsqueeze(0).detach().set_requires_grad(true);
@@ -221,8 +223,15 @@ double TiledObjective::evaluate(const torch::Tensor& picture, torch::Tensor& gra
     auto style = torch::zeros({}, picture.options());
     for (std::size_t l = 0; l < n_style; ++l) {
       const auto& name = style_names_[l];
-      style = style + (gram_gradients[l] * gram_sum(interior(f.at(name), t, stride_of(name)))).sum();
+      auto sum = gram_sum(interior(f.at(name), t, stride_of(name)));
+      if (one_tile) {
+        auto gram = sum / (static_cast<double>(sum.size(0)) * static_cast<double>(positions_of(name)));
+        style = style + options_.style_layers[l].weight * style_loss(gram.unsqueeze(0), style_targets_[l], options_.scale);
+      } else {
+        style = style + (gram_gradients[l] * sum).sum();
+      }
     }
+    if (one_tile) style_value = style.item<double>();
     // Neighbour differences whose first pixel lies in the interior.
     auto tv = torch::zeros({}, picture.options());
     const int64_t m = margin_;

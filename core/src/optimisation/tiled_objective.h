@@ -10,8 +10,9 @@
 // Gram matrix, which is also a sum over positions but sits inside a square:
 // a first pass sums the Gram matrices over all tiles without gradient, the
 // style loss's gradient with respect to each Gram matrix is then a constant,
-// and a second pass backpropagates every tile against it. Memory: one tile's
-// activations besides the picture and its gradient.
+// and a second pass backpropagates every tile against it (a picture in one
+// tile takes one pass). Memory: one tile's activations besides the picture
+// and its gradient.
 #pragma once
 
 #include "impasto/perceptual_loss.h"
@@ -52,8 +53,9 @@ class TiledObjective {
   double evaluate(const torch::Tensor& picture, torch::Tensor& gradient, LossBreakdown* breakdown = nullptr,
                   const std::function<bool(int done, int count)>& after_tile = {});
 
-  // Tile passes one evaluate() makes (two per tile).
-  int passes() const { return 2 * static_cast<int>(tiles_.size()); }
+  // Tile passes one evaluate() makes: two per tile, one for a picture that
+  // fits in one tile.
+  int passes() const { return tiles_.size() == 1 ? 1 : 2 * static_cast<int>(tiles_.size()); }
 
  private:
   struct Tile {
