@@ -408,6 +408,23 @@ on_progress (gdouble fraction, G_GNUC_UNUSED const gchar *text, gpointer data)
   g_free (left);
 }
 
+/* What a builder holds, as indented JSON on standard output. */
+static void
+print_json (JsonBuilder *builder)
+{
+  JsonGenerator *gen  = json_generator_new ();
+  JsonNode      *root = json_builder_get_root (builder);
+  gchar         *text;
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+  g_free (text);
+  json_node_unref (root);
+  g_object_unref (gen);
+}
+
 /* ---- stylize ------------------------------------------------------------- */
 
 static gchar *
@@ -520,19 +537,7 @@ run_stylize (gint argc, gchar **argv)
     }
   json_builder_end_array (summary);
   if (job.json)
-    {
-      JsonGenerator *gen  = json_generator_new ();
-      JsonNode      *root = json_builder_get_root (summary);
-      gchar         *text;
-
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
-      g_free (text);
-      json_node_unref (root);
-      g_object_unref (gen);
-    }
+    print_json (summary);
   g_object_unref (summary);
   g_ptr_array_free (job.inputs, TRUE);
   if (g_atomic_int_get (&interrupted))
@@ -592,19 +597,8 @@ run_models (gint argc, gchar **argv)
   add_models (b, fetch, N_("fetchable"));
   if (b)
     {
-      JsonGenerator *gen  = json_generator_new ();
-      JsonNode      *root;
-      gchar         *text;
-
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
-      g_free (text);
-      json_node_unref (root);
-      g_object_unref (gen);
+      print_json (b);
       g_object_unref (b);
     }
   impasto_model_list_free (have);
