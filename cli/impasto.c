@@ -1,5 +1,5 @@
-/* The impasto command line: stylise image files with either method, list
- * the models, train new ones. A front end like the GIMP plug-in: the
+/* The impasto command line: stylise image files or the frames of an
+ * animation with either method, list the models, train new ones. A front end like the GIMP plug-in: the
  * options are the rows of impasto/parameters.h (spelled as the GEGL
  * properties), a run goes through impasto_render_buffers (common/), and a
  * script can trust the exit status: 0 only when every input was written.
@@ -31,13 +31,15 @@ enum { EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
 static gint interrupted = 0;
 
-/* What one stylize run was asked to do. */
+/* What one stylize or frames run was asked to do. */
 typedef struct
 {
   ImpastoSettings settings;
   GPtrArray      *inputs;      /* file names */
-  const gchar    *output;      /* a file, or a folder for several inputs */
+  const gchar    *output;      /* a file, or a folder for several inputs or frames */
   gboolean        json;
+  gboolean        frames;      /* the inputs are an animation's frames, in order */
+  gdouble         consistency; /* frames: the "consistency" row */
 } Job;
 
 /* ---- options ---------------------------------------------------------- */
@@ -50,6 +52,8 @@ row_is_option (const ImpastoParameter *p)
          strcmp (p->key, "style-weights") != 0 && strcmp (p->key, "model") != 0;
 }
 
+#define HELP_(TYPE, id, key, label, help, ...) help
+
 static void
 print_usage (FILE *to)
 {
@@ -57,13 +61,19 @@ print_usage (FILE *to)
   guint                   n, i;
 
   fprintf (to, "%s\n", _("Usage: impasto stylize (--style PAINTING[:WEIGHT]... | --model NAME) [options] INPUT... -o OUTPUT\n"
+                         "       impasto frames (--style PAINTING[:WEIGHT]... | --model NAME) [options] FRAME... -o FOLDER\n"
                          "       impasto models [--json]\n"
                          "       impasto train [impasto-train options]"));
   fprintf (to, "\n%s\n", _("Stylises each INPUT into OUTPUT (a file for one input, else a folder, where each result keeps "
                            "its input's file name). --style optimises the picture against one or more paintings; --model "
                            "runs a pretrained style model. The exit status is 0 only when every output was written."));
+  fprintf (to, "\n%s\n", _("frames stylises the frames of an animation, in the order given, into FOLDER under their own "
+                           "file names; each frame follows the motion from the one before, so the brushwork does not "
+                           "flicker. Every frame must have the same size."));
   fprintf (to, "\n%s\n", _("Options (default, range):"));
   fprintf (to, "  --json\n      %s\n", _("Print a machine-readable summary on standard output"));
+  fprintf (to, "  --consistency VALUE  (%g, 0..1)\n      %s\n", IMPASTO_PARAMETER_DEFAULT (IMPASTO_PARAMETER_CONSISTENCY),
+           _(IMPASTO_PARAMETER_CONSISTENCY (HELP_)));
   rows = impasto_parameters (&n);
   for (i = 0; i < n; i++)
     {
@@ -230,6 +240,18 @@ parse_stylize (Job *job, gint argc, gchar **argv, GError **error)
         job->output = argv[++i];
       else if (!strcmp (a, "--style") && i + 1 < argc)
         ok = style = add_style (&job->settings, files, weights, argv[++i], error);
+      else if (job->frames && !strcmp (a, "--consistency") && i + 1 < argc)
+        {
+          gchar *end = NULL;
+
+          job->consistency = g_ascii_strtod (argv[++i], &end);
+          if (end == argv[i] || *end || !(job->consistency >= 0.0 && job->consistency <= 1.0))
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--consistency: \"%s\" is not a number from 0 to 1."), argv[i]);
+              ok = FALSE;
+            }
+        }
       else if (!strcmp (a, "--model") && i + 1 < argc)
         {
           ok    = set_text (&job->settings, "model", argv[++i], error);
@@ -269,17 +291,32 @@ parse_stylize (Job *job, gint argc, gchar **argv, GError **error)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* An input photo. Its content is checked first (impasto-style-file.h), and
- * JPEG files are decoded by gdk-pixbuf: GEGL's JPEG loader exits the
- * process on a damaged file. Other formats through gegl:load, which keeps
- * 16-bit and float pixels. */
+/* Whether path is a PNG of 16 bits a channel (its IHDR's bit depth). */
+static gboolean
+is_deep_png (const gchar *path)
+{
+  guchar head[25];
+  FILE  *f = g_fopen (path, "rb");
+  gsize  n = f ? fread (head, 1, sizeof head, f) : 0;
+
+  if (f)
+    fclose (f);
+  return n == sizeof head && !memcmp (head, "\x89PNG\r\n\x1a\n", 8) && head[24] == 16;
+}
+
+/* An input photo. Its content is checked first (impasto-style-file.h) and
+ * it is decoded whole by gdk-pixbuf, which reports a damaged file as an
+ * error (GEGL's loaders pass a truncated PNG off as a picture, and its
+ * JPEG loader exits the process on a damaged file). A 16-bit PNG is then
+ * read again through gegl:load, which keeps its precision. */
 static GeglBuffer *
 load_image (const gchar *path, GError **error)
 {
   GeglNode      *graph, *load;
   GeglBuffer    *buffer = NULL;
   GeglRectangle  box;
-  GdkPixbufFormat *format;
+  gint           width, height;
+  gfloat        *rgba;
 
   if (!impasto_style_file_check (path, NULL, NULL, NULL))
     {
@@ -287,19 +324,20 @@ load_image (const gchar *path, GError **error)
                            _("The file is missing, or not an image of at most 100 megapixels that Impasto can read."));
       return NULL;
     }
-  format = gdk_pixbuf_get_file_info (path, NULL, NULL);
-  if (format && !strcmp (gdk_pixbuf_format_get_name (format), "jpeg"))
+  rgba = impasto_style_file_read (path, G_MAXINT, &width, &height, NULL);
+  if (!rgba)
     {
-      gint    width, height;
-      gfloat *rgba = impasto_style_file_read (path, G_MAXINT, &width, &height, error);
-
-      if (!rgba)
-        return NULL;
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("The image is damaged and cannot be read."));
+      return NULL;
+    }
+  if (!is_deep_png (path))
+    {
       buffer = gegl_buffer_new (GEGL_RECTANGLE (0, 0, width, height), babl_format ("R'G'B'A float"));
       gegl_buffer_set (buffer, NULL, 0, babl_format ("R'G'B'A float"), rgba, GEGL_AUTO_ROWSTRIDE);
       g_free (rgba);
       return buffer;
     }
+  g_free (rgba);
   graph = gegl_node_new ();
   load  = gegl_node_new_child (graph, "operation", "gegl:load", "path", path, NULL);
   box   = gegl_node_get_bounding_box (load);
@@ -432,7 +470,7 @@ output_path (const Job *job, const gchar *input)
 {
   gchar *base, *path;
 
-  if (job->inputs->len == 1 && !g_file_test (job->output, G_FILE_TEST_IS_DIR))
+  if (!job->frames && job->inputs->len == 1 && !g_file_test (job->output, G_FILE_TEST_IS_DIR))
     return g_strdup (job->output);
   base = g_path_get_basename (input);
   path = g_build_filename (job->output, base, NULL);
@@ -446,32 +484,81 @@ on_signal (G_GNUC_UNUSED int sig)
   g_atomic_int_set (&interrupted, 1);
 }
 
+/* Frames must share one size: said before any work. Files gdk-pixbuf
+ * cannot measure are checked when read. */
+static gboolean
+check_frame_sizes (const Job *job, GError **error)
+{
+  gint  first_width = 0, first_height = 0;
+  guint i;
+
+  for (i = 0; i < job->inputs->len; i++)
+    {
+      const gchar *frame = g_ptr_array_index (job->inputs, i);
+      gint         width, height;
+
+      if (!gdk_pixbuf_get_file_info (frame, &width, &height))
+        continue;
+      if (!first_width)
+        {
+          first_width  = width;
+          first_height = height;
+        }
+      else if (width != first_width || height != first_height)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                       _("\"%s\" is %d x %d pixels, the first frame %d x %d: every frame must have the same size."),
+                       frame, width, height, first_width, first_height);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* A frame's pixels, kept for the next frame. */
+static gfloat *
+frame_pixels (GeglBuffer *buffer)
+{
+  const GeglRectangle *e    = gegl_buffer_get_extent (buffer);
+  gfloat              *rgba = g_new (gfloat, (gsize) e->width * e->height * 4);
+
+  gegl_buffer_get (buffer, e, 1.0, babl_format ("R'G'B'A float"), rgba, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  return rgba;
+}
+
 static gint
-run_stylize (gint argc, gchar **argv)
+run_stylize (gint argc, gchar **argv, gboolean frames)
 {
   Job        job   = { 0 };
   GError    *error = NULL;
   JsonBuilder *summary = json_builder_new ();
   gint       failed = 0;
   guint      i;
+  ImpastoPreviousFrame previous = { NULL, NULL, 0.0 };
+  gint       previous_width = 0, previous_height = 0;
 
   impasto_settings_init (&job.settings);
-  job.inputs = g_ptr_array_new ();
+  job.inputs      = g_ptr_array_new ();
+  job.frames      = frames;
+  job.consistency = IMPASTO_PARAMETER_DEFAULT (IMPASTO_PARAMETER_CONSISTENCY);
   if (argc > 0 && (!strcmp (argv[0], "--help") || !strcmp (argv[0], "-h")))
     {
       print_usage (stdout);
       return 0;
     }
-  if (!parse_stylize (&job, argc, argv, &error))
+  if (!parse_stylize (&job, argc, argv, &error) || (frames && !check_frame_sizes (&job, &error)))
     {
-      fprintf (stderr, "impasto: %s\n%s\n", error->message, _("See impasto stylize --help."));
+      fprintf (stderr, "impasto: %s\n%s\n", error->message,
+               frames ? _("See impasto frames --help.") : _("See impasto stylize --help."));
       return EXIT_USAGE;
     }
-  if (job.inputs->len > 1 && g_mkdir_with_parents (job.output, 0755) != 0)
+  if ((frames || job.inputs->len > 1) && g_mkdir_with_parents (job.output, 0755) != 0)
     {
-      fprintf (stderr, "impasto: %s\n", _("With several inputs, OUTPUT must be a folder, and it cannot be made."));
+      fprintf (stderr, "impasto: %s\n", frames ? _("For frames, OUTPUT must be a folder, and it cannot be made.")
+                                                : _("With several inputs, OUTPUT must be a folder, and it cannot be made."));
       return EXIT_USAGE;
     }
+  previous.consistency = job.consistency;
   for (i = 0; i < job.inputs->len; i++)
     {
       gchar   *output = output_path (&job, g_ptr_array_index (job.inputs, i));
@@ -498,13 +585,29 @@ run_stylize (gint argc, gchar **argv)
       gdouble      seconds;
 
       in = load_image (input, &error);
-      if (in)
+      if (in && previous.frame &&
+          (gegl_buffer_get_width (in) != previous_width || gegl_buffer_get_height (in) != previous_height))
+        g_set_error (&error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     _("The frame is %d x %d pixels, the one before %d x %d: every frame must have the same size."),
+                     gegl_buffer_get_width (in), gegl_buffer_get_height (in), previous_width, previous_height);
+      else if (in)
         {
-          out = impasto_render_buffers (in, NULL, &job.settings, &interrupted, on_progress, &p, &error);
+          out = impasto_render_frame (in, NULL, &job.settings, previous.frame ? &previous : NULL, &interrupted,
+                                      on_progress, &p, &error);
           if (out)
             ok = save_image (out, output, &error);
           else if (!error)
             g_set_error_literal (&error, IMPASTO_OP_ERROR, IMPASTO_OP_ERROR_CANCELLED, _("Interrupted."));
+        }
+      /* The next frame follows this one; after a failure it starts afresh. */
+      g_clear_pointer ((gpointer *) &previous.frame, g_free);
+      g_clear_pointer ((gpointer *) &previous.result, g_free);
+      if (frames && ok)
+        {
+          previous.frame  = frame_pixels (in);
+          previous.result = frame_pixels (out);
+          previous_width  = gegl_buffer_get_width (in);
+          previous_height = gegl_buffer_get_height (in);
         }
       seconds = (g_get_monotonic_time () - p.start) / 1e6;
       if (p.terminal)
@@ -535,6 +638,8 @@ run_stylize (gint argc, gchar **argv)
       g_clear_object (&out);
       g_free (output);
     }
+  g_free ((gpointer) previous.frame);
+  g_free ((gpointer) previous.result);
   json_builder_end_array (summary);
   if (job.json)
     print_json (summary);
@@ -644,13 +749,13 @@ main (int argc, char **argv)
   if (!strcmp (argv[1], "train"))
     return run_train (argc - 2, argv + 2);
   gegl_init (NULL, NULL);
-  if (!strcmp (argv[1], "stylize"))
-    status = run_stylize (argc - 2, argv + 2);
+  if (!strcmp (argv[1], "stylize") || !strcmp (argv[1], "frames"))
+    status = run_stylize (argc - 2, argv + 2, !strcmp (argv[1], "frames"));
   else if (!strcmp (argv[1], "models"))
     status = run_models (argc - 2, argv + 2);
   else
     {
-      fprintf (stderr, "impasto: %s\n", _("The command is stylize, models or train; see impasto --help."));
+      fprintf (stderr, "impasto: %s\n", _("The command is stylize, frames, models or train; see impasto --help."));
       status = EXIT_USAGE;
     }
   gegl_exit ();

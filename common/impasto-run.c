@@ -70,6 +70,19 @@ impasto_render_buffers (GeglBuffer            *input,
                         gpointer               progress_data,
                         GError               **error)
 {
+  return impasto_render_frame (input, style, s, NULL, cancel, progress, progress_data, error);
+}
+
+GeglBuffer *
+impasto_render_frame (GeglBuffer                 *input,
+                      GeglBuffer                 *style,
+                      const ImpastoSettings      *s,
+                      const ImpastoPreviousFrame *previous,
+                      gint                       *cancel,
+                      ImpastoRenderProgress       progress,
+                      gpointer                    progress_data,
+                      GError                    **error)
+{
   gboolean        model   = s->method == IMPASTO_METHOD_MODEL;
   const gchar    *op_name = model ? "impasto:feedforward" : "impasto:gatys";
   GeglRectangle   extent  = *gegl_buffer_get_extent (input);
@@ -92,6 +105,9 @@ impasto_render_buffers (GeglBuffer            *input,
   else
     set_properties (op, s, gatys_keys, G_N_ELEMENTS (gatys_keys));
   gegl_node_set (op, "cancel", cancel, "report", &report, NULL);
+  if (previous)
+    gegl_node_set (op, "previous-frame", previous->frame, "previous-result", previous->result,
+                   "consistency", previous->consistency, NULL);
   gegl_node_link (src, op);
   if (style)
     {

@@ -29,6 +29,28 @@ GeglBuffer *impasto_render_buffers (GeglBuffer            *input,
                                     gpointer               progress_data,
                                     GError               **error);
 
+/* The animation frame before the one being rendered (impasto/temporal.h):
+ * its original and its result, R'G'B'A float pixels of the input's size,
+ * and how closely the new frame keeps that result where the picture moved
+ * (the "consistency" row, 0..1). */
+typedef struct
+{
+  const gfloat *frame;
+  const gfloat *result;
+  gdouble       consistency;
+} ImpastoPreviousFrame;
+
+/* impasto_render_buffers for one frame of an animation; previous NULL for
+ * the first. */
+GeglBuffer *impasto_render_frame   (GeglBuffer                 *input,
+                                    GeglBuffer                 *style,
+                                    const ImpastoSettings      *settings,
+                                    const ImpastoPreviousFrame *previous,
+                                    gint                       *cancel,
+                                    ImpastoRenderProgress       progress,
+                                    gpointer                    progress_data,
+                                    GError                    **error);
+
 G_END_DECLS
 
 #endif

@@ -42,6 +42,9 @@ fill_params (GeglProperties *o, const ImpastoCore *core, ImpastoFeedForwardParam
   p->tile_size       = o->tile_size;
   p->threads         = o->threads;
   p->alpha           = o->alpha;
+  p->consistency     = o->consistency;
+  p->previous_frame  = o->previous_frame;
+  p->previous_result = o->previous_result;
 }
 
 static gboolean

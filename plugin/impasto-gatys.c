@@ -54,6 +54,9 @@ fill_params (GeglProperties *o, ImpastoGatysParams *p)
   p->refine_iterations = o->refine_iterations;
   p->seed            = (unsigned long long) o->seed;
   p->threads         = o->threads;
+  p->consistency     = o->consistency;
+  p->previous_frame  = o->previous_frame;
+  p->previous_result = o->previous_result;
 }
 
 /* Longest side at which the core can use a style image for this job: the

@@ -19,6 +19,7 @@ LAYERS = [  # (name, folder, level); the longest matching folder counts
     ("formats", "core/src/formats", 1),
     ("images", "core/src/images", 1),
     ("runtime", "core/src/runtime", 2),
+    ("temporal", "core/src/temporal", 2),
     ("networks", "core/src/networks", 3),
     ("style models", "core/src/style_models", 3),
     ("optimisation", "core/src/optimisation", 4),

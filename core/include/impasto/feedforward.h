@@ -7,6 +7,7 @@
 #include "impasto/parameters.h"
 #include "impasto/progress.h"
 #include "impasto/style_model.h"
+#include "impasto/temporal.h"
 
 #include <string>
 
@@ -31,6 +32,12 @@ struct FeedForwardOptions {
   Image style;
   int style_size = 512;
   double alpha = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_ALPHA);
+  // Animation frames (impasto/temporal.h): the frame before this one and
+  // its result; where the motion from it is reliable, the result is
+  // blended with it by `consistency` (0: each frame on its own). Empty: a
+  // still picture.
+  PreviousFrame previous;
+  double consistency = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_CONSISTENCY);
 };
 
 struct FeedForwardResult {

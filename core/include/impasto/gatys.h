@@ -9,6 +9,7 @@
 #include "impasto/network_loader.h"
 #include "impasto/parameters.h"
 #include "impasto/progress.h"
+#include "impasto/temporal.h"
 
 #include <cstdint>
 #include <string>
@@ -71,6 +72,16 @@ struct GatysOptions {
   // comes sooner; the objective and the picture are the same.
   int pyramid_levels = 3;
   double pyramid_gain = 0.0;
+  // Animation frames (impasto/temporal.h): the frame before this one and
+  // its result. Where the motion from it is reliable, every size starts
+  // from the previous result moved along the motion, and a temporal loss
+  // (Ruder et al. 2016) pulls the picture towards it: the mean squared
+  // difference over the trusted pixels, weighted by
+  // consistency / (1 - consistency) x temporal_weight. Empty: a still
+  // picture.
+  PreviousFrame previous;
+  double consistency = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_CONSISTENCY);
+  double temporal_weight = 100.0;
 };
 
 struct StyleInput {

@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-#define IMPASTO_C_API_VERSION 3
+#define IMPASTO_C_API_VERSION 4
 
 /* The values of ImpastoGatysParams.optimizer / init / preserve_colors /
  * multiscale (IMPASTO_OPTIMIZER_LBFGS, ...) and every default and range
@@ -40,6 +40,12 @@ typedef struct {
   int threads;
   const char *device;       /* NULL: "cpu" */
   ImpastoStageFunc stage;   /* NULL: not told */
+  /* Animation frames (impasto/temporal.h): the frame before this one and
+   * its result, RGBA of this image's size, or NULL (a still picture); how
+   * closely this frame keeps that result where the motion is reliable. */
+  const float *previous_frame;
+  const float *previous_result;
+  double consistency;
 } ImpastoGatysParams;
 
 /* An RGBA float image, rows packed, values in [0, 1]. */
@@ -81,6 +87,10 @@ typedef struct {
   /* Arbitrary-style models (AdaIN) only. */
   const ImpastoStyleImage *style;   /* NULL: none */
   double alpha;             /* content-style trade-off, 0..1 */
+  /* Animation frames: as in ImpastoGatysParams. */
+  const float *previous_frame;
+  const float *previous_result;
+  double consistency;
 } ImpastoFeedForwardParams;
 
 void impasto_feedforward_params_init (ImpastoFeedForwardParams *params);

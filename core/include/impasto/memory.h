@@ -28,6 +28,11 @@ std::uint64_t gatys_memory_needed(std::int64_t width, std::int64_t height, bool 
                                   const std::vector<std::pair<std::int64_t, std::int64_t>>& style_sizes,
                                   const GatysOptions& options);
 
+// What following the motion from the previous animation frame adds
+// (impasto/temporal.h): its two pictures, both flows and the prior. The
+// functions above count it when their options hold a previous frame.
+std::uint64_t motion_memory_needed(std::int64_t width, std::int64_t height);
+
 // Throws impasto::Error (English, with both figures) when `needed` bytes
 // exceed available_memory().
 void require_memory(std::uint64_t needed);

@@ -190,6 +190,18 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
      1.0, 0.0, 1.0, 0.0, 1.0, 0.01, 2, 0, 0)
 
 /* Both methods. */
+#define IMPASTO_PARAMETER_CONSISTENCY(X) \
+  X (DOUBLE, consistency, "consistency", IMPASTO_N_("Frame _consistency"), \
+     IMPASTO_N_("Animation frames only: how closely each frame keeps the brushwork of the frame before where the picture moved; 0 stylises every frame on its own"), \
+     0.7, 0.0, 1.0, 0.0, 1.0, 0.05, 2, 0, 0)
+#define IMPASTO_PARAMETER_PREVIOUS_FRAME(X) \
+  X (POINTER, previous_frame, "previous-frame", IMPASTO_N_("Previous frame"), \
+     IMPASTO_N_("For programs embedding the operation: the animation frame before this one, R'G'B'A float pixels of the input's size, or NULL"), \
+     0, 0, 0, 0, 0, 0, 0, 0, 0)
+#define IMPASTO_PARAMETER_PREVIOUS_RESULT(X) \
+  X (POINTER, previous_result, "previous-result", IMPASTO_N_("Previous result"), \
+     IMPASTO_N_("For programs embedding the operation: the stylised frame before this one, R'G'B'A float pixels of the input's size, or NULL"), \
+     0, 0, 0, 0, 0, 0, 0, 0, 0)
 #define IMPASTO_PARAMETER_PRESERVE_COLORS(X) \
   X (ENUM, preserve_colors, "preserve-colors", IMPASTO_N_("C_olours"), \
      IMPASTO_N_("Keep the painting's colours, or keep your picture's colours and take only the brushwork"), \
@@ -243,6 +255,9 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
   IMPASTO_PARAMETER_DEVICE (X) \
   IMPASTO_PARAMETER_SEED (X) \
   IMPASTO_PARAMETER_THREADS (X) \
+  IMPASTO_PARAMETER_CONSISTENCY (X) \
+  IMPASTO_PARAMETER_PREVIOUS_FRAME (X) \
+  IMPASTO_PARAMETER_PREVIOUS_RESULT (X) \
   IMPASTO_PARAMETER_CANCEL (X) \
   IMPASTO_PARAMETER_REPORT (X)
 
@@ -257,6 +272,9 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
   IMPASTO_PARAMETER_STYLE_PATH (X) \
   IMPASTO_PARAMETER_ALPHA (X) \
   IMPASTO_PARAMETER_THREADS (X) \
+  IMPASTO_PARAMETER_CONSISTENCY (X) \
+  IMPASTO_PARAMETER_PREVIOUS_FRAME (X) \
+  IMPASTO_PARAMETER_PREVIOUS_RESULT (X) \
   IMPASTO_PARAMETER_CANCEL (X) \
   IMPASTO_PARAMETER_REPORT (X)
 

@@ -89,6 +89,7 @@ impasto::GatysOptions to_options(const ImpastoGatysParams& p) {
   o.seed = p.seed;
   o.threads = p.threads;
   if (p.device && *p.device) o.device = p.device;
+  o.consistency = p.consistency;
   return o;
 }
 
@@ -107,7 +108,8 @@ impasto::FeedForwardOptions to_options(const ImpastoFeedForwardParams& p) {
   o.threads = p.threads;
   if (p.device && *p.device) o.device = p.device;
   o.alpha = p.alpha;
-  return o;  // the style image is copied by the run, once memory is checked
+  o.consistency = p.consistency;
+  return o;  // the style image and the previous frame are copied by the run, once memory is checked
 }
 
 std::vector<std::pair<int64_t, int64_t>> style_sizes(const ImpastoStyleImage* styles, int n_styles) {
@@ -130,6 +132,21 @@ impasto::Image mask_image(const float* mask, int width, int height) {
     std::memcpy(out.pixels.data(), mask, out.pixels.size() * sizeof(float));
   }
   return out;
+}
+
+// The previous animation frame, copied; empty without one.
+impasto::PreviousFrame previous_frame(const float* frame, const float* result, int width, int height) {
+  impasto::PreviousFrame previous;
+  if (frame && result) {
+    previous.original = rgba_image(frame, width, height);
+    previous.result = rgba_image(result, width, height);
+  }
+  return previous;
+}
+
+// What following a previous frame adds to a job, when there is one.
+double motion_bytes(const float* frame, const float* result, int width, int height) {
+  return frame && result ? static_cast<double>(impasto::motion_memory_needed(width, height)) : 0.0;
 }
 
 impasto::ProgressCallback progress_callback(ImpastoProgressFunc progress, void* user_data,
@@ -195,6 +212,7 @@ void impasto_gatys_params_init(ImpastoGatysParams* params) {
   params->refine_iterations = IMPASTO_DEFAULT_(REFINE_ITERATIONS);
   params->seed = IMPASTO_DEFAULT_(SEED);
   params->threads = IMPASTO_DEFAULT_(THREADS);
+  params->consistency = IMPASTO_DEFAULT_(CONSISTENCY);
 }
 
 int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgba, int width, int height,
@@ -204,7 +222,9 @@ int impasto_gatys_run(const ImpastoGatysParams* params, const float* content_rgb
     if (!params || !out_rgba) throw impasto::Error(IMPASTO_N_("Impasto was called without parameters or an output buffer."));
     auto options = to_options(*params);
     impasto::require_memory(
-        impasto::gatys_memory_needed(width, height, mask != nullptr, style_sizes(styles, n_styles), options));
+        impasto::gatys_memory_needed(width, height, mask != nullptr, style_sizes(styles, n_styles), options) +
+        motion_bytes(params->previous_frame, params->previous_result, width, height));
+    options.previous = previous_frame(params->previous_frame, params->previous_result, width, height);
     std::vector<impasto::StyleInput> style_inputs;
     for (int i = 0; i < n_styles; ++i)
       style_inputs.push_back({rgba_image(styles[i].rgba, styles[i].width, styles[i].height), styles[i].weight});
@@ -227,6 +247,7 @@ void impasto_feedforward_params_init(ImpastoFeedForwardParams* params) {
   params->tile_size = IMPASTO_DEFAULT_(TILE_SIZE);
   params->threads = IMPASTO_DEFAULT_(THREADS);
   params->alpha = IMPASTO_DEFAULT_(ALPHA);
+  params->consistency = IMPASTO_DEFAULT_(CONSISTENCY);
 }
 
 int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float* content_rgba, int width, int height,
@@ -235,7 +256,9 @@ int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float*
   return guarded(error_message, [&] {
     if (!params || !out_rgba) throw impasto::Error(IMPASTO_N_("Impasto was called without parameters or an output buffer."));
     auto o = to_options(*params);
-    impasto::require_memory(impasto::feedforward_memory_needed(width, height, mask != nullptr, o));
+    impasto::require_memory(impasto::feedforward_memory_needed(width, height, mask != nullptr, o) +
+                            motion_bytes(params->previous_frame, params->previous_result, width, height));
+    o.previous = previous_frame(params->previous_frame, params->previous_result, width, height);
     if (params->style) o.style = rgba_image(params->style->rgba, params->style->width, params->style->height);
     auto result = impasto::stylize_feedforward(rgba_image(content_rgba, width, height), mask_image(mask, width, height),
                                                o, progress_callback(progress, user_data));
@@ -245,7 +268,8 @@ int impasto_feedforward_run(const ImpastoFeedForwardParams* params, const float*
 
 double impasto_feedforward_memory(const ImpastoFeedForwardParams* params, int width, int height, int has_mask) {
   try {
-    return params ? static_cast<double>(impasto::feedforward_memory_needed(width, height, has_mask != 0, to_options(*params)))
+    return params ? static_cast<double>(impasto::feedforward_memory_needed(width, height, has_mask != 0, to_options(*params))) +
+                        motion_bytes(params->previous_frame, params->previous_result, width, height)
                   : 0.0;
   } catch (const std::exception&) {
     return 0.0;  // invalid parameters: the run itself reports them
@@ -264,7 +288,8 @@ double impasto_gatys_memory(const ImpastoGatysParams* params, int width, int hei
                             int n_styles, int has_mask) {
   try {
     return params ? static_cast<double>(impasto::gatys_memory_needed(width, height, has_mask != 0,
-                                                                     style_sizes(styles, n_styles), to_options(*params)))
+                                                                     style_sizes(styles, n_styles), to_options(*params))) +
+                        motion_bytes(params->previous_frame, params->previous_result, width, height)
                   : 0.0;
   } catch (const std::exception&) {
     return 0.0;

@@ -41,6 +41,13 @@ constexpr double kBaseBytes = 400.0 * kMB;
 
 }  // namespace
 
+std::uint64_t motion_memory_needed(std::int64_t width, std::int64_t height) {
+  // Both frames' RGBA copies (32), two flows and the sampling map (24), the
+  // remapped flow and photo (20), Sobel gradients (16), the prior (16) and
+  // 8-bit greys; and at a refinement level the prior as tensors (16).
+  return to_bytes(130.0 * pixels(width, height));
+}
+
 std::uint64_t feedforward_memory_needed(std::int64_t width, std::int64_t height, bool mask,
                                         const FeedForwardOptions& o) {
   const double N = pixels(width, height);
@@ -61,6 +68,7 @@ std::uint64_t feedforward_memory_needed(std::int64_t width, std::int64_t height,
     const double stats_side = std::max(tile, std::min(2.0 * tile, 1024.0));
     bytes += 700.0 * (tile * tile + fitted_pixels(w, h, stats_side));
   }
+  if (!o.previous.empty()) bytes += static_cast<double>(motion_memory_needed(width, height));
   return to_bytes(bytes);
 }
 
@@ -97,6 +105,7 @@ std::uint64_t gatys_memory_needed(std::int64_t width, std::int64_t height, bool 
     const double tile = static_cast<double>(tiling.tile + 2 * tiling.margin);
     bytes += std::max(0.0, (16.0 + 110.0 - 80.0) * N) + activations * tile * tile;
   }
+  if (!o.previous.empty()) bytes += static_cast<double>(motion_memory_needed(width, height));
   return to_bytes(bytes);
 }
 

@@ -36,7 +36,9 @@ torch::Tensor image_view(const Image& image) {
 
 torch::Tensor region_to_tensor(const Image& image, int64_t y, int64_t x, int64_t h, int64_t w) {
   check_image(image);
-  return region_view(image, y, x, h, w).permute({2, 0, 1}).unsqueeze(0).contiguous();  // contiguous() copies
+  // clone(), not contiguous(): a one-channel view is already contiguous,
+  // and contiguous() would hand back the view itself instead of a copy.
+  return region_view(image, y, x, h, w).permute({2, 0, 1}).unsqueeze(0).clone(at::MemoryFormat::Contiguous);
 }
 
 void write_region(Image& image, const torch::Tensor& tensor, int64_t y, int64_t x) {

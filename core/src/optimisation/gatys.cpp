@@ -50,6 +50,54 @@ void validate(const Image& content, const std::vector<StyleInput>& styles, const
       !(o.refine_learning_rate > 0.0 && o.refine_learning_rate <= 1.0) || !finite_nonneg(o.refine_content_factor))
     throw Error(IMPASTO_N_("Refinement needs 1 to 1000 steps, a step size above 0 and at most 1, and a content factor of zero or more."));
   if (o.threads < 0 || o.threads > 1024) throw Error(IMPASTO_N_("The thread count must be between 0 (all cores) and 1024."));
+  check_previous_frame(o.previous, content, o.consistency);
+  if (!finite_nonneg(o.temporal_weight)) throw Error(IMPASTO_N_("The temporal weight must be zero or more."));
+}
+
+// The previous animation frame's result moved onto this frame, and where
+// to trust it (impasto/temporal.h), at the size of a level. Undefined
+// tensors: a still picture.
+struct TemporalTarget {
+  torch::Tensor warped;  // 1 x 3 x H x W
+  torch::Tensor trust;   // 1 x 1 x H x W
+  double weight = 0.0;
+
+  bool defined() const { return warped.defined(); }
+
+  TemporalTarget at(int64_t h, int64_t w) const {
+    if (!defined() || (warped.size(2) == h && warped.size(3) == w)) return *this;
+    return {resize(warped, h, w), resize(trust, h, w), weight};
+  }
+
+  // Trusted pixels start from the previous result.
+  void start(torch::Tensor& x) const {
+    if (defined()) x.add_(trust * (warped - x));
+  }
+
+  // The temporal loss: weight x the mean of trust x (x - warped)^2.
+  torch::Tensor loss(const torch::Tensor& x) const {
+    return (trust * (x - warped).square()).mean() * weight;
+  }
+
+  // The same without autograd, its gradient added to `gradient`.
+  double add_loss(const torch::Tensor& x, torch::Tensor& gradient) const {
+    auto d = x - warped;
+    auto trusted = trust * d;
+    const double value = (trusted * d).mean().item<double>() * weight;
+    gradient.add_(trusted, 2.0 * weight / static_cast<double>(x.numel()));
+    return value;
+  }
+};
+
+TemporalTarget temporal_target(const Image& content, const GatysOptions& o, const torch::Device& device) {
+  TemporalTarget t;
+  if (o.previous.empty() || !(o.consistency > 0.0)) return t;
+  const auto prior = follow_motion(o.previous, content);
+  t.warped = image_to_tensor(prior.warped).to(device);
+  t.trust = image_to_tensor(prior.trust).to(device);
+  const double c = std::min(o.consistency, 0.99);
+  t.weight = o.temporal_weight * c / (1.0 - c);
+  return t;
 }
 
 // Working size: the long side becomes `long_side`, no side below 8 pixels.
@@ -169,8 +217,9 @@ torch::Tensor content_for_level(const torch::Tensor& content_rgb, int64_t h, int
 // with L-BFGS or Adam. Returns the picture and its last loss.
 torch::Tensor optimise_whole(SequentialFeatureNetwork& network, const torch::Tensor& start, const torch::Tensor& c,
                              const std::vector<torch::Tensor>& level_styles, const std::vector<double>& style_weights,
-                             const GatysOptions& options, const std::vector<Level>& levels, std::size_t li,
-                             ProgressTracker& tracker, double& last_loss) {
+                             const GatysOptions& options, const TemporalTarget& temporal,
+                             const std::vector<Level>& levels, std::size_t li, ProgressTracker& tracker,
+                             double& last_loss) {
   // The levels stay in the default layout: L-BFGS flattens its gradient
   // with view(); the network switches to channels_last internally.
   ImagePyramid pyramid(start.contiguous(), options.pyramid_levels,
@@ -189,7 +238,9 @@ torch::Tensor optimise_whole(SequentialFeatureNetwork& network, const torch::Ten
   for (int it = 0; it < levels[li].iterations; ++it) {
     auto closure = [&]() {
       optimizer->zero_grad();
-      auto loss = problem.loss(pyramid.picture(), content_targets);
+      auto picture = pyramid.picture();
+      auto loss = problem.loss(picture, content_targets);
+      if (temporal.defined()) loss = loss + temporal.loss(picture);
       loss.backward();
       last_loss = loss.item<double>();
       return loss;
@@ -237,8 +288,9 @@ class PictureAdam {
 // The styles are released once their statistics are taken.
 torch::Tensor refine_tiled(SequentialFeatureNetwork& network, const torch::Tensor& start, const torch::Tensor& c,
                            std::vector<torch::Tensor>&& level_styles, const std::vector<double>& style_weights,
-                           const GatysOptions& options, const std::vector<Level>& levels, std::size_t li,
-                           ProgressTracker& tracker, double& last_loss) {
+                           const GatysOptions& options, const TemporalTarget& temporal,
+                           const std::vector<Level>& levels, std::size_t li, ProgressTracker& tracker,
+                           double& last_loss) {
   // The level below's buffers (a quarter of these sizes) are of no use here.
   trim_recycled_buffers();
   auto loss = options.loss;
@@ -259,6 +311,7 @@ torch::Tensor refine_tiled(SequentialFeatureNetwork& network, const torch::Tenso
       if (done < count) tracker.report(levels, li, it + 1, static_cast<double>(done) / count, last_loss, {});
       return true;
     });
+    if (temporal.defined()) last_loss += temporal.add_loss(x, gradient);
     if (!std::isfinite(last_loss))
       throw Error(IMPASTO_N_("The optimisation diverged (the loss is not finite); lower the style weight or use Adam."));
     adam.step(x, gradient);
@@ -320,7 +373,8 @@ torch::Tensor next_picture(const torch::Tensor& below, const torch::Tensor& c, c
 torch::Tensor optimise_levels(SequentialFeatureNetwork& network, const torch::Tensor& content_rgb,
                               const std::vector<torch::Tensor>& style_rgb, const std::vector<double>& style_weights,
                               const std::vector<Level>& levels, const GatysOptions& options,
-                              const torch::Device& device, ProgressTracker& tracker, double& last_loss) {
+                              const TemporalTarget& temporal, const torch::Device& device, ProgressTracker& tracker,
+                              double& last_loss) {
   const auto full_h = content_rgb.size(2), full_w = content_rgb.size(3);
   auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed);
   torch::Tensor x, previous_content;
@@ -336,10 +390,12 @@ torch::Tensor optimise_levels(SequentialFeatureNetwork& network, const torch::Te
     if (levels[li].refine) tracker.report(levels, li, 1, 0.0, last_loss, {});
     x = li == 0 ? first_picture(c, level_styles.front(), options, gen, device)
                 : next_picture(x, c, previous_content, levels[li].refine);
-    x = levels[li].refine
-            ? refine_tiled(network, x, c, std::move(level_styles), style_weights, options, levels, li, tracker,
-                           last_loss)
-            : optimise_whole(network, x, c, level_styles, style_weights, options, levels, li, tracker, last_loss);
+    const auto level_temporal = temporal.at(h, w);
+    level_temporal.start(x);
+    x = levels[li].refine ? refine_tiled(network, x, c, std::move(level_styles), style_weights, options,
+                                         level_temporal, levels, li, tracker, last_loss)
+                          : optimise_whole(network, x, c, level_styles, style_weights, options, level_temporal,
+                                           levels, li, tracker, last_loss);
     tracker.level_done(levels[li]);
     previous_content = c;
   }
@@ -395,8 +451,9 @@ GatysResult stylize_gatys(const Image& content, const std::vector<StyleInput>& s
     const int64_t long_side = std::min<int64_t>(options.size, std::max<int64_t>(64, std::max(full_h, full_w)));
     const auto levels = schedule(options, long_side, std::max(full_h, full_w));
     ProgressTracker tracker(progress, levels);
-    auto x = optimise_levels(network, color_channels(input), style_rgb, style_weights, levels, options, device, tracker,
-                             result.final_loss);
+    const auto temporal = temporal_target(content, options, device);
+    auto x = optimise_levels(network, color_channels(input), style_rgb, style_weights, levels, options, temporal,
+                             device, tracker, result.final_loss);
     // The refinement's buffers (Adam's moments, the gradient, the targets)
     // would otherwise wait for reuse beside the result's copies.
     trim_recycled_buffers();

@@ -158,6 +158,7 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
   if (o.tile_overlap < 0 || o.tile_overlap > 1024) throw Error(IMPASTO_N_("The tile overlap must be between 0 and 1024 pixels."));
   if (!mask.empty() && (mask.width != content.width || mask.height != content.height || mask.channels != 1))
     throw Error(IMPASTO_N_("The mask must have one channel and the size of the content image."));
+  check_previous_frame(o.previous, content, o.consistency);
   use_threads(o.threads);
   const torch::Device device = parse_device(o.device);
   require_memory_beyond(feedforward_memory_needed(content.width, content.height, !mask.empty(), o), {&content, &mask});
@@ -236,6 +237,8 @@ FeedForwardResult stylize_feedforward(const Image& content, const Image& mask, c
       // compose() returns a new tensor, so writing over the band it read is safe.
       write_region(result.image, compose(styled.narrow(2, y, n), input, m, composition), y, 0);
     }
+    if (!o.previous.empty() && o.consistency > 0.0)
+      blend_with_prior(result.image, follow_motion(o.previous, content), o.consistency);
     return result;
   } catch (const c10::Error& e) {
     throw Error(std::string("Style transfer failed inside LibTorch: ") + e.what_without_backtrace());
