@@ -18,7 +18,8 @@ Measured on every pixel whose previous position is known and visible:
   against alone (below 100%: the blending softened the brushwork).
 
     /usr/bin/python3 bench/frame_consistency.py IMPASTO PHOTO PHOTO2 PAINTING DARKNET_DIR OUT_DIR \\
-        (--model NAME | --style PAINTING) [--frames 8] [--width 384] [--height 256] [--sequences pan,zoom,object]
+        (--model NAME | --style PAINTING) [--consistency C] [--frames 8] [--width 384] [--height 256]
+        [--sequences pan,zoom,object]
         [-- extra impasto options]
 
 Writes OUT_DIR/<sequence>/{frames,alone,consistent}/ and prints a table;
@@ -162,6 +163,7 @@ def main():
         ap.add_argument(name)
     ap.add_argument("--model")
     ap.add_argument("--style")
+    ap.add_argument("--consistency", help="for impasto frames; default: its own")
     ap.add_argument("--frames", type=int, default=8)
     ap.add_argument("--width", type=int, default=384)
     ap.add_argument("--height", type=int, default=256)
@@ -194,7 +196,8 @@ def main():
             Image.fromarray((frame * 255).round().astype(np.uint8)).save(names[-1])
         frames = [load(n) for n in names]
         s_alone = run([a.impasto, "stylize", *method, *extra, *names, "-o", os.path.join(base, "alone")])
-        s_frames = run([a.impasto, "frames", *method, *extra, *names, "-o", os.path.join(base, "consistent")])
+        consistency = ["--consistency", a.consistency] if a.consistency else []
+        s_frames = run([a.impasto, "frames", *method, *consistency, *extra, *names, "-o", os.path.join(base, "consistent")])
         alone = [load(os.path.join(base, "alone", os.path.basename(n))) for n in names]
         consistent = [load(os.path.join(base, "consistent", os.path.basename(n))) for n in names]
         e_in, e_alone, e_frames = warping_error(frames, motion), warping_error(alone, motion), warping_error(consistent, motion)

@@ -52,8 +52,6 @@ row_is_option (const ImpastoParameter *p)
          strcmp (p->key, "style-weights") != 0 && strcmp (p->key, "model") != 0;
 }
 
-#define HELP_(TYPE, id, key, label, help, ...) help
-
 static void
 print_usage (FILE *to)
 {
@@ -72,8 +70,9 @@ print_usage (FILE *to)
                            "flicker. Every frame must have the same size."));
   fprintf (to, "\n%s\n", _("Options (default, range):"));
   fprintf (to, "  --json\n      %s\n", _("Print a machine-readable summary on standard output"));
-  fprintf (to, "  --consistency VALUE  (%g, 0..1)\n      %s\n", IMPASTO_PARAMETER_DEFAULT (IMPASTO_PARAMETER_CONSISTENCY),
-           _(IMPASTO_PARAMETER_CONSISTENCY (HELP_)));
+  fprintf (to, "  --consistency VALUE  (%g, %g..%g)\n      %s\n", impasto_parameter_consistency ()->default_value,
+           impasto_parameter_consistency ()->min, impasto_parameter_consistency ()->max,
+           _(impasto_parameter_consistency ()->help));
   rows = impasto_parameters (&n);
   for (i = 0; i < n; i++)
     {
@@ -245,7 +244,8 @@ parse_stylize (Job *job, gint argc, gchar **argv, GError **error)
           gchar *end = NULL;
 
           job->consistency = g_ascii_strtod (argv[++i], &end);
-          if (end == argv[i] || *end || !(job->consistency >= 0.0 && job->consistency <= 1.0))
+          if (end == argv[i] || *end || !(job->consistency >= impasto_parameter_consistency ()->min &&
+                                          job->consistency <= impasto_parameter_consistency ()->max))
             {
               g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            _("--consistency: \"%s\" is not a number from 0 to 1."), argv[i]);

@@ -41,6 +41,17 @@ ENUM_TABLE (POOLING)
 
 static const ImpastoParameter parameters[] = { IMPASTO_SETTINGS_PARAMETERS (ROW) };
 
+/* A number row that no setting holds (offset 0). */
+#define ROW_UNSTORED_(TYPE, id, key, label, help, def, min, max, umin, umax, step, digits, log, extra) \
+  { COMMON_ (TYPE, id, key, label, help), def, NULL, min, max, umin, umax, step, digits, log, NULL, 0, 0, 0 }
+static const ImpastoParameter consistency = IMPASTO_PARAMETER_CONSISTENCY (ROW_UNSTORED_);
+
+const ImpastoParameter *
+impasto_parameter_consistency (void)
+{
+  return &consistency;
+}
+
 const ImpastoParameter *
 impasto_parameters (guint *n)
 {

@@ -52,6 +52,10 @@ const ImpastoParameter *impasto_parameters           (guint                  *n)
 /* The parameter with this key ("content-weight"), or NULL. */
 const ImpastoParameter *impasto_parameter_find       (const gchar            *key);
 
+/* The frame consistency of animation runs: a row no setting holds (the
+ * front ends that stylise frames keep it beside the settings). */
+const ImpastoParameter *impasto_parameter_consistency (void);
+
 /* The label translated, without its mnemonic ("Content weight"): GEGL's
  * property nicks and error messages. Interned: never freed. */
 const gchar            *impasto_parameter_plain_label (const gchar           *label);

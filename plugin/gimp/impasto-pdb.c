@@ -21,6 +21,15 @@ static const gchar *const model_keys[] =
   "alpha",
 };
 
+/* Both methods; the method itself first. */
+static const gchar *const frames_keys[] =
+{
+  "method", "consistency", "style-drawable", "style-files", "style-weights", "content-weight", "style-weight",
+  "tv-weight", "style-scale", "iterations", "size", "preserve-colors", "network", "optimizer", "learning-rate",
+  "init", "multiscale", "pooling", "content-layers", "style-layers", "seed", "threads", "full-resolution",
+  "refine-iterations", "model", "strength", "scale", "tile-size", "alpha",
+};
+
 static const GimpParamDef leading[] =
 {
   { GIMP_PDB_INT32,    "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
@@ -35,8 +44,20 @@ static const GimpParamDef leading[] =
 static const gchar *const *
 keys_of (gint method, gint *n)
 {
+  if (method == IMPASTO_PDB_FRAMES)
+    {
+      *n = G_N_ELEMENTS (frames_keys);
+      return frames_keys;
+    }
   *n = method == IMPASTO_METHOD_MODEL ? G_N_ELEMENTS (model_keys) : G_N_ELEMENTS (gatys_keys);
   return method == IMPASTO_METHOD_MODEL ? model_keys : gatys_keys;
+}
+
+/* The row of an argument; NULL for the style layer. */
+static const ImpastoParameter *
+row_of (const gchar *key)
+{
+  return !strcmp (key, "consistency") ? impasto_parameter_consistency () : impasto_parameter_find (key);
 }
 
 /* "Help (min..max, default d)", "Label { NONE (0), ... }" */
@@ -118,7 +139,7 @@ impasto_pdb_args (gint method, gint *n_args)
   for (i = 0; i < n_keys; i++)
     {
       GimpParamDef           *arg = &args[G_N_ELEMENTS (leading) + i];
-      const ImpastoParameter *p = impasto_parameter_find (keys[i]);
+      const ImpastoParameter *p = row_of (keys[i]);
 
       arg->name = g_strdup (keys[i]);
       if (p)
@@ -150,7 +171,8 @@ impasto_pdb_args_free (GimpParamDef *args, gint n_args)
 }
 
 gboolean
-impasto_pdb_read_settings (gint method, const GimpParam *params, ImpastoSettings *s, GError **error)
+impasto_pdb_read_settings (gint method, const GimpParam *params, ImpastoSettings *s, gdouble *consistency,
+                           GError **error)
 {
   gint                n_keys, i;
   const gchar *const *keys = keys_of (method, &n_keys);
@@ -162,7 +184,19 @@ impasto_pdb_read_settings (gint method, const GimpParam *params, ImpastoSettings
       const GimpParam        *arg = &params[G_N_ELEMENTS (leading) + i];
       const ImpastoParameter *p = impasto_parameter_find (keys[i]);
 
-      if (!p)
+      if (!strcmp (keys[i], "consistency"))
+        {
+          const ImpastoParameter *c = impasto_parameter_consistency ();
+
+          *consistency = arg->data.d_float;
+          if (!(*consistency >= c->min && *consistency <= c->max))
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s must be between %g and %g."),
+                           impasto_parameter_plain_label (c->label), c->min, c->max);
+              return FALSE;
+            }
+        }
+      else if (!p)
         s->style_drawable = arg->data.d_drawable;
       else if (p->type == IMPASTO_TYPE_DOUBLE)
         impasto_parameter_set (p, s, arg->data.d_float);

@@ -12,9 +12,14 @@
 
 G_BEGIN_DECLS
 
-/* The arguments of plug-in-impasto-gatys (method IMPASTO_METHOD_GATYS) or
- * plug-in-impasto-model: run-mode, image, drawable, then the method's.
- * Free with impasto_pdb_args_free. */
+/* plug-in-impasto-frames: both methods' arguments, after the method and
+ * the frame consistency. */
+#define IMPASTO_PDB_FRAMES IMPASTO_N_METHODS
+
+/* The arguments of plug-in-impasto-gatys (method IMPASTO_METHOD_GATYS),
+ * plug-in-impasto-model or plug-in-impasto-frames (IMPASTO_PDB_FRAMES):
+ * run-mode, image, drawable, then the procedure's. Free with
+ * impasto_pdb_args_free. */
 GimpParamDef *impasto_pdb_args          (gint                   method,
                                          gint                  *n_args);
 void          impasto_pdb_args_free     (GimpParamDef          *args,
@@ -22,12 +27,14 @@ void          impasto_pdb_args_free     (GimpParamDef          *args,
 /* How many arguments impasto_pdb_args gives. */
 gint          impasto_pdb_n_args        (gint                   method);
 
-/* Fills *settings (defaults first) from a call's arguments; FALSE with
- * *error when a text is too long for its setting. The caller has checked
- * the argument count. */
+/* Fills *settings (defaults first) from a call's arguments, and for
+ * IMPASTO_PDB_FRAMES *consistency (else it may be NULL); FALSE with
+ * *error when a text is too long for its setting or a value is out of
+ * range. The caller has checked the argument count. */
 gboolean      impasto_pdb_read_settings (gint                   method,
                                          const GimpParam       *params,
                                          ImpastoSettings       *settings,
+                                         gdouble               *consistency,
                                          GError               **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include "impasto-dialog.h"
 #include "impasto-models.h"
+#include "impasto-parameters.h"
 #include "impasto-pdb.h"
 #include "impasto-preview.h"
 #include "impasto-render.h"
@@ -21,6 +22,7 @@
 #define PROC_GATYS    "plug-in-impasto-gatys"
 #define PROC_MODEL    "plug-in-impasto-model"
 #define PROC_RERENDER "plug-in-impasto-rerender"
+#define PROC_FRAMES   "plug-in-impasto-frames"
 #define PROC_BATCH_CHECK "plug-in-impasto-batch-check"
 #define PROC_BATCH_SAY   "plug-in-impasto-batch-say"
 
@@ -56,6 +58,12 @@ static const GimpParamDef batch_say_args[] =
 static const GimpParamDef result_values[] =
 {
   { GIMP_PDB_LAYER, "layer", "The Impasto layer (new, or the re-rendered one)" },
+};
+
+static const GimpParamDef frames_values[] =
+{
+  { GIMP_PDB_IMAGE, "new-image", "A new image with one stylised layer per frame, in the same order and with the "
+                                 "same names (timing tags such as (100ms) kept)" },
 };
 
 static void
@@ -104,6 +112,26 @@ query (void)
                           n_args, G_N_ELEMENTS (result_values), args, result_values);
   impasto_pdb_args_free (args, n_args);
   gimp_plugin_menu_register (PROC_MODEL, "<Image>/Filters/Artistic");
+
+  args = impasto_pdb_args (IMPASTO_PDB_FRAMES, &n_args);
+  gimp_install_procedure (PROC_FRAMES,
+                          N_("Stylise every layer of an animation as a frame, without flicker"),
+                          "Stylises each layer as a frame of an animation, in GIMP's order (the bottom layer "
+                          "is the first frame), with either method: each frame follows the motion from the "
+                          "frame before (optical flow), so the brushwork moves with the picture instead of "
+                          "flickering. Each frame is the layer as the animation shows it, at its offsets on "
+                          "the image's canvas. The result is a new image with one layer per frame, named as "
+                          "the source layers, so frame timing tags such as (100ms) are kept and the GIF "
+                          "export plays it; the source image is not changed. method chooses between the "
+                          "optimisation's arguments and the pretrained model's; the other method's are "
+                          "ignored.",
+                          "Impasto authors", "Impasto authors", "2026",
+                          N_("Stylise _Frames..."),
+                          "RGB*, GRAY*, INDEXED*",
+                          GIMP_PLUGIN,
+                          n_args, G_N_ELEMENTS (frames_values), args, frames_values);
+  impasto_pdb_args_free (args, n_args);
+  gimp_plugin_menu_register (PROC_FRAMES, "<Image>/Filters/Animation");
 
   gimp_install_procedure (PROC_RERENDER,
                           N_("Re-render an Impasto layer with its stored settings"),
@@ -285,6 +313,201 @@ stylise (gint32 image, gint32 drawable, const ImpastoSettings *s, const gchar *s
   return target;
 }
 
+/* ---- Stylise Frames -------------------------------------------------------- */
+
+/* What Stylise Frames keeps as its last values. */
+typedef struct
+{
+  ImpastoSettings settings;
+  gdouble         consistency;
+} FramesValues;
+
+/* The frames of an animation: the image's layers, bottom first (the order
+ * of GIMP's playback and GIF export). */
+static gint32 *
+frames_of (gint32 image, gint *n)
+{
+  gint32 *layers = gimp_image_get_layers (image, n);
+  gint    i;
+
+  for (i = 0; i < *n / 2; i++)
+    {
+      gint32 top = layers[i];
+
+      layers[i]          = layers[*n - 1 - i];
+      layers[*n - 1 - i] = top;
+    }
+  return layers;
+}
+
+/* A frame as the animation shows it: the layer at its offsets on a
+ * transparent canvas of the image's size. */
+static GeglBuffer *
+frame_buffer (gint32 image, gint32 layer)
+{
+  GeglBuffer   *frame  = gegl_buffer_new (GEGL_RECTANGLE (0, 0, gimp_image_width (image), gimp_image_height (image)),
+                                          babl_format ("R'G'B'A float"));
+  GeglBuffer   *pixels = gimp_drawable_get_buffer (layer);
+  GeglRectangle to     = *gegl_buffer_get_extent (pixels);
+
+  gimp_drawable_offsets (layer, &to.x, &to.y);
+  gegl_buffer_copy (pixels, NULL, GEGL_ABYSS_NONE, frame, &to);
+  g_object_unref (pixels);
+  return frame;
+}
+
+static gfloat *
+pixels_of (GeglBuffer *buffer)
+{
+  const GeglRectangle *e = gegl_buffer_get_extent (buffer);
+  gfloat              *rgba = g_new (gfloat, (gsize) e->width * e->height * 4);
+
+  gegl_buffer_get (buffer, e, 1.0, babl_format ("R'G'B'A float"), rgba, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  return rgba;
+}
+
+static gboolean
+check_frames (gint32 image, const ImpastoSettings *s, GError **error)
+{
+  gint    n = 0;
+  gint32 *layers = gimp_image_is_valid (image) ? gimp_image_get_layers (image, &n) : NULL;
+
+  g_free (layers);
+  if (n < 1)
+    g_set_error_literal (error, G_FILE_ERROR, 0, _("The image has no layers to stylise as frames."));
+  else if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
+    g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
+  else if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_path[0])
+    g_set_error_literal (error, G_FILE_ERROR, 0, _("Choose a style: a style layer or a style image file."));
+  else
+    return impasto_settings_validate (s, error);
+  return FALSE;
+}
+
+/* The new image of stylised frames, made only once every frame is done:
+ * a failed or cancelled run leaves nothing behind. */
+static gint32
+new_frames_image (gint32 image, const gint32 *frames, GeglBuffer **results, gint n)
+{
+  gint32 out = gimp_image_new (gimp_image_width (image), gimp_image_height (image), GIMP_RGB);
+  gint   i;
+
+  gimp_image_undo_disable (out);
+  for (i = 0; i < n; i++)
+    {
+      gchar     *name  = gimp_item_get_name (frames[i]);
+      gint32     layer = gimp_layer_new (out, name, gimp_image_width (image), gimp_image_height (image),
+                                         GIMP_RGBA_IMAGE, 100.0, GIMP_LAYER_MODE_NORMAL);
+      GeglBuffer *pixels;
+
+      /* Each frame above the one before: the last ends on top, as in the source. */
+      gimp_image_insert_layer (out, layer, 0, 0);
+      pixels = gimp_drawable_get_buffer (layer);
+      gegl_buffer_copy (results[i], NULL, GEGL_ABYSS_NONE, pixels, NULL);
+      g_object_unref (pixels);
+      g_free (name);
+    }
+  gimp_image_undo_enable (out);
+  return out;
+}
+
+/* Stylises every layer of `image` as a frame; the new image, or -1 with *error. */
+static gint32
+stylise_frames (gint32 image, const ImpastoSettings *s, gdouble consistency, GError **error)
+{
+  ImpastoPreviousFrame previous = { NULL, NULL, consistency };
+  GeglBuffer         **results;
+  gint32              *frames, out = -1;
+  gint                 n = 0, done;
+
+  if (!check_frames (image, s, error))
+    return -1;
+  frames  = frames_of (image, &n);
+  results = g_new0 (GeglBuffer *, n);
+  gimp_progress_init (_("Stylising frames"));
+  for (done = 0; done < n; done++)
+    {
+      GeglBuffer *frame = frame_buffer (image, frames[done]);
+
+      results[done] = impasto_render_frame_buffer (frame, s, done ? &previous : NULL, done, n, error);
+      g_free ((gpointer) previous.frame);
+      g_free ((gpointer) previous.result);
+      previous.frame  = results[done] ? pixels_of (frame) : NULL;
+      previous.result = results[done] ? pixels_of (results[done]) : NULL;
+      g_object_unref (frame);
+      if (!results[done])
+        break;
+    }
+  if (done == n)
+    out = new_frames_image (image, frames, results, n);
+  g_free ((gpointer) previous.frame);
+  g_free ((gpointer) previous.result);
+  for (done = 0; done < n; done++)
+    g_clear_object (&results[done]);
+  g_free (results);
+  g_free (frames);
+  gimp_progress_update (1.0);
+  return out;
+}
+
+static gboolean dialog (gint32 drawable, ImpastoSettings *s);
+
+/* plug-in-impasto-frames: the settings from the arguments, or from the
+ * dialog (the Style Transfer dialog of both methods) and the last values. */
+static void
+run_frames (GimpRunMode run_mode, gint nparams, const GimpParam *params, GimpParam *values, gint *nreturn_vals)
+{
+  FramesValues last;
+  GError      *error = NULL;
+  gint32       image = params[1].data.d_image, out = -1;
+
+  *nreturn_vals = 2;
+  values[0].type = GIMP_PDB_STATUS;
+  values[0].data.d_status = GIMP_PDB_SUCCESS;
+  values[1].type = GIMP_PDB_IMAGE;
+  values[1].data.d_image = -1;
+  impasto_settings_init (&last.settings);
+  last.consistency = impasto_parameter_consistency ()->default_value;
+  if (run_mode == GIMP_RUN_NONINTERACTIVE)
+    {
+      if (nparams != impasto_pdb_n_args (IMPASTO_PDB_FRAMES))
+        {
+          *nreturn_vals = 1;
+          values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+          return;
+        }
+      if (impasto_pdb_read_settings (IMPASTO_PDB_FRAMES, params, &last.settings, &last.consistency, &error))
+        last.settings.method = params[3].data.d_int32 == IMPASTO_METHOD_MODEL ? IMPASTO_METHOD_MODEL
+                                                                               : IMPASTO_METHOD_GATYS;
+    }
+  else
+    {
+      gimp_get_data (PROC_FRAMES, &last);
+      if (run_mode == GIMP_RUN_INTERACTIVE && !dialog (params[2].data.d_drawable, &last.settings))
+        {
+          *nreturn_vals = 1;
+          values[0].data.d_status = GIMP_PDB_CANCEL;
+          return;
+        }
+    }
+  if (!error)
+    out = stylise_frames (image, &last.settings, last.consistency, &error);
+  if (out < 0)
+    {
+      values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+      values[1].type = GIMP_PDB_STRING;
+      values[1].data.d_string = error ? error->message : (gchar *) _("Style transfer failed.");
+      return;
+    }
+  values[1].data.d_image = out;
+  gimp_set_data (PROC_FRAMES, &last, sizeof last);
+  if (run_mode != GIMP_RUN_NONINTERACTIVE)
+    {
+      gimp_display_new (out);
+      gimp_displays_flush ();
+    }
+}
+
 /* ---- the dialog (INTERACTIVE only: no GTK on the other paths) ------------- */
 
 /* The layer being stylised, for the style layer picker (one dialog per
@@ -455,6 +678,18 @@ run (const gchar      *name,
       drawable = params[2].data.d_drawable;
     }
   gegl_init (NULL, NULL);
+  if (!strcmp (name, PROC_FRAMES))
+    {
+      if (nparams < 3)
+        {
+          *nreturn_vals = 1;
+          values[0].type = GIMP_PDB_STATUS;
+          values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+        }
+      else
+        run_frames (run_mode, nparams, params, values, nreturn_vals);
+      return;
+    }
 
   *nreturn_vals = 2;
   *return_vals  = values;
@@ -485,7 +720,7 @@ run (const gchar      *name,
 
       if (nparams != impasto_pdb_n_args (method))
         status = GIMP_PDB_CALLING_ERROR;
-      else if (impasto_pdb_read_settings (method, params, &s, &error))
+      else if (impasto_pdb_read_settings (method, params, &s, NULL, &error))
         layer = stylise (image, drawable, &s, _("Style transfer"), &error);
     }
   else

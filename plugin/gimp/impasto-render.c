@@ -16,6 +16,7 @@
  * before it says nothing about the rest. */
 typedef struct
 {
+  gint    frame, frames;  /* of an animation: this frame's share of the bar */
   GTimer *timer;
   gdouble last_text;   /* seconds at the last text update */
   gchar  *stage;       /* what the operation said it is doing, or NULL */
@@ -31,6 +32,13 @@ report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
   gdouble       elapsed = g_timer_elapsed (p->timer, NULL);
   gdouble       done, spent;
 
+  if (text && p->frames > 1)
+    {
+      g_free (p->stage);
+      p->stage = g_strdup_printf (_("Frame %d of %d: %s"), p->frame + 1, p->frames, text);
+      gimp_progress_set_text (p->stage);
+      return;
+    }
   if (text)
     {
       g_free (p->stage);
@@ -38,6 +46,8 @@ report_to_gimp (gdouble fraction, const gchar *text, gpointer data)
       gimp_progress_set_text (text);
       return;
     }
+  if (p->frames > 1)
+    fraction = (p->frame + fraction) / p->frames;
   gimp_progress_update (fraction);
   if (!p->started)
     {
@@ -91,11 +101,13 @@ impasto_render_seconds (const ImpastoSettings *s, gint width, gint height)
 }
 
 static gboolean
-fits_in_memory (gint32 source, const ImpastoSettings *s, GError **error)
+fits_in_memory (gint width, gint height, const ImpastoSettings *s, gboolean frames, GError **error)
 {
   const ImpastoCore *core = impasto_core_get (error);
-  const gint         width = gimp_drawable_width (source), height = gimp_drawable_height (source);
   gdouble            bytes;
+  /* Non-NULL: the core counts what following the motion adds. */
+  const gfloat       one_pixel[4] = { 0 };
+  const gfloat      *previous = frames ? one_pixel : NULL;
 
   if (!core)
     return FALSE;
@@ -107,6 +119,7 @@ fits_in_memory (gint32 source, const ImpastoSettings *s, GError **error)
       p.model     = s->model;
       p.scale     = s->scale;
       p.tile_size = s->tile_size;
+      p.previous_frame = p.previous_result = previous;
       bytes = core->feedforward_memory (&p, width, height, FALSE);
     }
   else
@@ -114,6 +127,7 @@ fits_in_memory (gint32 source, const ImpastoSettings *s, GError **error)
       ImpastoGatysParams p;
 
       gatys_params_for (core, s, &p);
+      p.previous_frame = p.previous_result = previous;
       bytes = core->gatys_memory (&p, width, height, NULL, 0, FALSE);
     }
   return impasto_core_check_memory (core, bytes, width, height, error);
@@ -123,9 +137,9 @@ GeglBuffer *
 impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
 {
   GeglBuffer  *input, *style, *result;
-  GimpProgress progress = { NULL, 0.0, NULL, 0.0, 0.0, FALSE };
+  GimpProgress progress = { 0, 1, NULL, 0.0, NULL, 0.0, 0.0, FALSE };
 
-  if (!fits_in_memory (source, s, error))
+  if (!fits_in_memory (gimp_drawable_width (source), gimp_drawable_height (source), s, FALSE, error))
     return NULL;
   input = gimp_drawable_get_buffer (source);
   style = s->style_drawable > 0 ? gimp_drawable_get_buffer (s->style_drawable) : NULL;
@@ -135,6 +149,31 @@ impasto_render (gint32 source, const ImpastoSettings *s, GError **error)
   g_free (progress.stage);
 
   g_object_unref (input);
+  g_clear_object (&style);
+  return result;
+}
+
+GeglBuffer *
+impasto_render_frame_buffer (GeglBuffer                 *input,
+                             const ImpastoSettings      *s,
+                             const ImpastoPreviousFrame *previous,
+                             gint                        index,
+                             gint                        count,
+                             GError                    **error)
+{
+  const GeglRectangle *e = gegl_buffer_get_extent (input);
+  GimpProgress         progress = { index, count, NULL, 0.0, NULL, 0.0, 0.0, FALSE };
+  GeglBuffer          *style, *result;
+
+  if (!fits_in_memory (e->width, e->height, s, TRUE, error))
+    return NULL;
+  progress.stage = g_strdup_printf (_("Frame %d of %d"), index + 1, count);
+  gimp_progress_set_text (progress.stage);
+  style = s->style_drawable > 0 ? gimp_drawable_get_buffer (s->style_drawable) : NULL;
+  progress.timer = g_timer_new ();
+  result = impasto_render_frame (input, style, s, previous, NULL, report_to_gimp, &progress, error);
+  g_timer_destroy (progress.timer);
+  g_free (progress.stage);
   g_clear_object (&style);
   return result;
 }

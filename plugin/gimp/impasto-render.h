@@ -20,6 +20,17 @@ GeglBuffer *impasto_render (gint32                 source,
                             const ImpastoSettings *settings,
                             GError               **error);
 
+/* impasto_render for frame `index` (0-based) of `count` of an animation:
+ * `input` is the frame (R'G'B'A float, any origin), previous the frame
+ * before and its result (NULL for the first). GIMP's progress bar covers
+ * the whole animation and names the frame. */
+GeglBuffer *impasto_render_frame_buffer (GeglBuffer                 *input,
+                                         const ImpastoSettings      *settings,
+                                         const ImpastoPreviousFrame *previous,
+                                         gint                        index,
+                                         gint                        count,
+                                         GError                    **error);
+
 /* Rough seconds impasto_render takes on a width x height layer (the
  * optimisation; 0 for pretrained models or when the core is missing). */
 gdouble     impasto_render_seconds (const ImpastoSettings *settings,

@@ -107,16 +107,19 @@ TEST_F(Parameters, GeglPropertiesAreTheRows) {
 }
 
 TEST_F(Parameters, PdbArgumentsAreTheRowsInTheirFixedOrder) {
-  for (gint method : {(gint)IMPASTO_METHOD_GATYS, (gint)IMPASTO_METHOD_MODEL}) {
+  for (gint method : {(gint)IMPASTO_METHOD_GATYS, (gint)IMPASTO_METHOD_MODEL, (gint)IMPASTO_PDB_FRAMES}) {
     gint n = 0;
     GimpParamDef* args = impasto_pdb_args(method, &n);
     // The signatures scripts call: unchanged in length and order.
-    EXPECT_EQ(n, method == IMPASTO_METHOD_GATYS ? 25 : 12);
+    EXPECT_EQ(n, method == IMPASTO_METHOD_GATYS ? 25 : method == IMPASTO_METHOD_MODEL ? 12 : 32);
     EXPECT_EQ(impasto_pdb_n_args(method), n);
-    EXPECT_STREQ(args[3].name, method == IMPASTO_METHOD_GATYS ? "style-drawable" : "model");
+    EXPECT_STREQ(args[3].name, method == IMPASTO_METHOD_GATYS ? "style-drawable"
+                               : method == IMPASTO_METHOD_MODEL ? "model"
+                                                                : "method");
     for (gint i = 3; i < n; ++i) {
       SCOPED_TRACE(args[i].name);
-      const ImpastoParameter* p = impasto_parameter_find(args[i].name);
+      const ImpastoParameter* p = std::string(args[i].name) == "consistency" ? impasto_parameter_consistency()
+                                                                             : impasto_parameter_find(args[i].name);
       if (!p) {
         EXPECT_STREQ(args[i].name, "style-drawable");
         EXPECT_EQ(args[i].type, GIMP_PDB_DRAWABLE);

@@ -121,7 +121,7 @@ MotionPrior follow_motion(const PreviousFrame& previous, const Image& frame) {
 
   prior.warped = Image(w, h, 3);
   cv::Mat warped(h, w, CV_32FC3, prior.warped.pixels.data());
-  cv::remap(rgb(previous.result), warped, map, cv::noArray(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::remap(rgb(previous.result), warped, map, cv::noArray(), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
   return prior;
 }
 
