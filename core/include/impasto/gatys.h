@@ -77,11 +77,12 @@ struct GatysOptions {
   // from the previous result moved along the motion, and a temporal loss
   // (Ruder et al. 2016) pulls the picture towards it: the mean squared
   // difference over the trusted pixels, weighted by
-  // consistency / (1 - consistency) x temporal_weight. Empty: a still
+  // consistency / (1 - consistency) x temporal_weight (docs/animation.md
+  // measures the choice). Empty: a still
   // picture.
   PreviousFrame previous;
   double consistency = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_CONSISTENCY);
-  double temporal_weight = 100.0;
+  double temporal_weight = 5.0;
 };
 
 struct StyleInput {
