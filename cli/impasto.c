@@ -1,7 +1,8 @@
 /* The impasto command line: stylise image files or the frames of an
- * animation with either method, list the models, train new ones. A front end like the GIMP plug-in: the
- * options are the rows of impasto/parameters.h (spelled as the GEGL
- * properties), a run goes through impasto_render_buffers (common/), and a
+ * animation with either method, list the models, train new ones. A front
+ * end like the GIMP plug-in: the options are the rows of
+ * impasto/parameters.h (spelled as the GEGL properties), a run goes
+ * through impasto_render_buffers (common/), and a
  * script can trust the exit status: 0 only when every input was written.
  * An output is written to a hidden file beside it and renamed into place,
  * so a failed or interrupted run never leaves a half-written file. */
@@ -515,17 +516,6 @@ check_frame_sizes (const Job *job, GError **error)
   return TRUE;
 }
 
-/* A frame's pixels, kept for the next frame. */
-static gfloat *
-frame_pixels (GeglBuffer *buffer)
-{
-  const GeglRectangle *e    = gegl_buffer_get_extent (buffer);
-  gfloat              *rgba = g_new (gfloat, (gsize) e->width * e->height * 4);
-
-  gegl_buffer_get (buffer, e, 1.0, babl_format ("R'G'B'A float"), rgba, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  return rgba;
-}
-
 static gint
 run_stylize (gint argc, gchar **argv, gboolean frames)
 {
@@ -604,8 +594,8 @@ run_stylize (gint argc, gchar **argv, gboolean frames)
       g_clear_pointer ((gpointer *) &previous.result, g_free);
       if (frames && ok)
         {
-          previous.frame  = frame_pixels (in);
-          previous.result = frame_pixels (out);
+          previous.frame  = impasto_buffer_pixels (in);
+          previous.result = impasto_buffer_pixels (out);
           previous_width  = gegl_buffer_get_width (in);
           previous_height = gegl_buffer_get_height (in);
         }

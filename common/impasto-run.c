@@ -61,6 +61,16 @@ set_properties (GeglNode *op, const ImpastoSettings *s, const gchar *const *keys
     }
 }
 
+gfloat *
+impasto_buffer_pixels (GeglBuffer *buffer)
+{
+  const GeglRectangle *e    = gegl_buffer_get_extent (buffer);
+  gfloat              *rgba = g_new (gfloat, (gsize) e->width * e->height * 4);
+
+  gegl_buffer_get (buffer, e, 1.0, babl_format ("R'G'B'A float"), rgba, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  return rgba;
+}
+
 GeglBuffer *
 impasto_render_buffers (GeglBuffer            *input,
                         GeglBuffer            *style,

@@ -40,6 +40,10 @@ typedef struct
   gdouble       consistency;
 } ImpastoPreviousFrame;
 
+/* The whole of buffer as g_malloc'ed R'G'B'A float pixels: what
+ * ImpastoPreviousFrame keeps of a frame and its result. */
+gfloat     *impasto_buffer_pixels  (GeglBuffer                 *buffer);
+
 /* impasto_render_buffers for one frame of an animation; previous NULL for
  * the first. */
 GeglBuffer *impasto_render_frame   (GeglBuffer                 *input,

@@ -219,6 +219,24 @@ run_batch_helper (const gchar *name, gint nparams, const GimpParam *params, Gimp
     }
 }
 
+/* The style the settings name exists (the optimisation needs one), and
+ * the settings are in range. */
+static gboolean
+check_style_and_settings (const ImpastoSettings *s, GError **error)
+{
+  if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
+      return FALSE;
+    }
+  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_path[0])
+    {
+      g_set_error_literal (error, G_FILE_ERROR, 0, _("Choose a style: a style layer or a style image file."));
+      return FALSE;
+    }
+  return impasto_settings_validate (s, error);
+}
+
 static gboolean
 check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **error)
 {
@@ -247,17 +265,7 @@ check_inputs (gint32 image, gint32 drawable, const ImpastoSettings *s, GError **
           return FALSE;
         }
     }
-  if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
-    {
-      g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
-      return FALSE;
-    }
-  if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_path[0])
-    {
-      g_set_error_literal (error, G_FILE_ERROR, 0, _("Choose a style: a style layer or a style image file."));
-      return FALSE;
-    }
-  return impasto_settings_validate (s, error);
+  return check_style_and_settings (s, error);
 }
 
 /* The settings stored on an Impasto layer, with its style layer found
@@ -356,16 +364,6 @@ frame_buffer (gint32 image, gint32 layer)
   return frame;
 }
 
-static gfloat *
-pixels_of (GeglBuffer *buffer)
-{
-  const GeglRectangle *e = gegl_buffer_get_extent (buffer);
-  gfloat              *rgba = g_new (gfloat, (gsize) e->width * e->height * 4);
-
-  gegl_buffer_get (buffer, e, 1.0, babl_format ("R'G'B'A float"), rgba, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  return rgba;
-}
-
 static gboolean
 check_frames (gint32 image, const ImpastoSettings *s, GError **error)
 {
@@ -374,14 +372,11 @@ check_frames (gint32 image, const ImpastoSettings *s, GError **error)
 
   g_free (layers);
   if (n < 1)
-    g_set_error_literal (error, G_FILE_ERROR, 0, _("The image has no layers to stylise as frames."));
-  else if (s->style_drawable > 0 && (!gimp_item_is_valid (s->style_drawable) || !gimp_item_is_drawable (s->style_drawable)))
-    g_set_error_literal (error, G_FILE_ERROR, 0, _("The style layer does not exist (was its image closed?)."));
-  else if (s->method == IMPASTO_METHOD_GATYS && s->style_drawable <= 0 && !s->style_path[0])
-    g_set_error_literal (error, G_FILE_ERROR, 0, _("Choose a style: a style layer or a style image file."));
-  else
-    return impasto_settings_validate (s, error);
-  return FALSE;
+    {
+      g_set_error_literal (error, G_FILE_ERROR, 0, _("The image has no layers to stylise as frames."));
+      return FALSE;
+    }
+  return check_style_and_settings (s, error);
 }
 
 /* The new image of stylised frames, made only once every frame is done:
@@ -432,8 +427,8 @@ stylise_frames (gint32 image, const ImpastoSettings *s, gdouble consistency, GEr
       results[done] = impasto_render_frame_buffer (frame, s, done ? &previous : NULL, done, n, error);
       g_free ((gpointer) previous.frame);
       g_free ((gpointer) previous.result);
-      previous.frame  = results[done] ? pixels_of (frame) : NULL;
-      previous.result = results[done] ? pixels_of (results[done]) : NULL;
+      previous.frame  = results[done] ? impasto_buffer_pixels (frame) : NULL;
+      previous.result = results[done] ? impasto_buffer_pixels (results[done]) : NULL;
       g_object_unref (frame);
       if (!results[done])
         break;
