@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstring>
 #include <sstream>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::atomic<bool> interrupted{false};
+constexpr int kAveragedSteps = 50;  // steps behind training.json's final losses
 
 const char* usage =
     "Usage: impasto-train --style IMAGE --photos FOLDER --output FOLDER [options]\n"
@@ -46,7 +48,7 @@ const char* usage =
     "  --crop N                crop size in pixels, multiple of 4 (256)\n"
     "  --style-size N          long side of the style image (384); larger\n"
     "                          gives smaller brush strokes\n"
-    "  --content-weight W      (2)   --style-weight W (1.5)   --tv-weight W (3)\n"
+    "  --content-weight W      (2)   --style-weight W (0.75)  --tv-weight W (3)\n"
     "  --learning-rate X       Adam step size (0.002)\n"
     "  --width N               base width of the network (16; ml5 models use 32)\n"
     "  --blocks N              residual blocks (5)\n"
@@ -57,6 +59,8 @@ const char* usage =
     "  --jitter N              the losses see the output from a random offset\n"
     "                          of up to N pixels per step (16)\n"
     "  --shift-weight W        weight of the shift-consistency term (0: off)\n"
+    "  --style-regions N       match the style in each of N x N parts of\n"
+    "                          every crop (2; 1: over the whole crop)\n"
     "  --clip-output yes|no    whether the losses see the output clipped (yes)\n"
     "  --checkpoint-every N    steps between checkpoints (200)\n"
     "  --resume                continue from FOLDER/checkpoint\n"
@@ -74,6 +78,13 @@ std::string format_duration(double seconds) {
   else
     std::snprintf(buffer, sizeof buffer, "%ldm%02lds", s / 60, s % 60);
   return buffer;
+}
+
+// Merges `fields` into the record the trainer wrote.
+void add_to_training_record(const fs::path& path, const nlohmann::json& fields) {
+  nlohmann::json record = nlohmann::json::parse(std::ifstream(path));
+  record.update(fields);
+  std::ofstream(path) << record.dump(1) << "\n";
 }
 
 std::vector<std::string> photo_files(const std::string& folder) {
@@ -97,7 +108,7 @@ int run(int argc, char** argv) {
   enum {
     kStyle = 1000, kPhotos, kOutput, kName, kDisplayName, kLicence, kSteps, kBatch, kCrop, kStyleSize,
     kContentWeight, kStyleWeight, kTvWeight, kLearningRate, kWidth, kBlocks, kCheckpointEvery, kResume,
-    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kShiftWeight, kHelp
+    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kShiftWeight, kStyleRegions, kHelp
   };
   static const option longopts[] = {
       {"style", required_argument, nullptr, kStyle}, {"photos", required_argument, nullptr, kPhotos},
@@ -117,6 +128,7 @@ int run(int argc, char** argv) {
       {"clip-output", required_argument, nullptr, kClipOutput},
       {"style-layers", required_argument, nullptr, kStyleLayers}, {"jitter", required_argument, nullptr, kJitter},
       {"shift-weight", required_argument, nullptr, kShiftWeight},
+      {"style-regions", required_argument, nullptr, kStyleRegions},
       {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
   auto number = [](const char* text, const char* what) {
     char* end = nullptr;
@@ -158,6 +170,7 @@ int run(int argc, char** argv) {
         options.clip_output = std::strcmp(optarg, "yes") == 0;
         break;
       case kShiftWeight: options.shift_weight = number(optarg, "shift-weight"); break;
+      case kStyleRegions: options.loss.style_regions = static_cast<int>(number(optarg, "style-regions")); break;
       case kJitter: options.jitter = static_cast<int>(number(optarg, "jitter")); break;
       case kStyleLayers: {
         options.loss.style_layers.clear();
@@ -202,8 +215,21 @@ int run(int argc, char** argv) {
   std::signal(SIGINT, [](int) { interrupted = true; });
   std::signal(SIGTERM, [](int) { interrupted = true; });
   const int first_step = trainer.step();
+  // The model card's figures: the losses averaged over the last steps (one
+  // batch alone is noisy) and this run's time.
+  const int averaged_from = std::max(first_step, options.steps - kAveragedSteps);
+  impasto::LossBreakdown loss_sum;
+  double shift_sum = 0.0, run_seconds = 0.0;
   const bool finished = trainer.train([&](const impasto::TrainingProgress& p) {
     const int done = p.step - first_step;
+    run_seconds = p.seconds;
+    if (p.step > averaged_from) {
+      loss_sum.total += p.loss.total;
+      loss_sum.content += p.loss.content;
+      loss_sum.style += p.loss.style;
+      loss_sum.tv += p.loss.tv;
+      shift_sum += p.shift;
+    }
     if (p.step % 10 == 0 || p.checkpoint || p.step == p.steps) {
       const double per_step = p.seconds / std::max(1, done);
       std::printf("step %d/%d  loss %.4f (content %.4f, style %.4f, smoothness %.5f, shift %.5f)  %.2f s/step, %s left%s\n",
@@ -219,8 +245,19 @@ int run(int argc, char** argv) {
     return 130;
   }
 
-  // What the plug-in shows next to the model.
   const fs::path out(options.output);
+  const double n = std::max(1, options.steps - averaged_from);
+  add_to_training_record(out / "training.json",
+                         {{"final_losses", {{"steps_averaged", options.steps - averaged_from},
+                                            {"total", loss_sum.total / n},
+                                            {"content", loss_sum.content / n},
+                                            {"style", loss_sum.style / n},
+                                            {"smoothness", loss_sum.tv / n},
+                                            {"shift", shift_sum / n}}},
+                          {"seconds", std::round(run_seconds)},
+                          {"resumed_at_step", first_step}});
+
+  // What the plug-in shows next to the model.
   nlohmann::json meta{{"name", name},
                       {"display_name", display_name},
                       {"licence", licence},

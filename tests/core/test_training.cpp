@@ -2,6 +2,8 @@
 // model every loader path reads. Uses the weights-free loss network and tiny
 // crops so that it runs in seconds.
 #include "impasto/error.h"
+#include "impasto/network_loader.h"
+#include "impasto/perceptual_loss.h"
 #include "impasto/style_model.h"
 #include "impasto/training.h"
 #include "test_support.h"
@@ -39,6 +41,7 @@ TrainingOptions tiny_options(const fs::path& output, int steps) {
   // replay on resuming.
   o.jitter = 4;
   o.shift_weight = 1.0;
+  o.loss.style_regions = 2;
   return o;
 }
 
@@ -180,8 +183,43 @@ TEST(StyleTrainer, BadOptionsAreClearErrors) {
   o = tiny_options(out, 2);
   o.shift_weight = -1;
   expect_error(o, "shift weight");
+  o = tiny_options(out, 2);
+  o.loss.style_regions = 0;
+  expect_error(o, "style regions");
   StyleTrainer trainer(test::synthetic_photo(64, 64), tiny_options(out, 2), false);
   EXPECT_THROW(trainer.train(), Error) << "no photos";
   EXPECT_THROW(trainer.add_photo(Image()), Error);
   fs::remove_all(out);
+}
+
+// The blobs of docs/training.md: a network met the style by painting one
+// bright object in one place. Style statistics asked of every part of the
+// picture must make that expensive, and must not make an evenly spread
+// style expensive.
+TEST(StyleRegions, OneBrightPatchPaysWhereTheWholePictureDoesNot) {
+  NetworkOptions n;
+  n.network = "random";
+  auto network = NetworkLoader(n).load();
+  torch::NoGradGuard no_grad;
+  const auto texture = test::image_to_tensor_for_test(test::synthetic_photo(48, 48));
+  // Evenly spread: the texture in every quarter. Concentrated: twice as
+  // strong in one quarter and black elsewhere, which has about the same
+  // statistics over the whole picture (the features scale with the input).
+  const auto spread = texture.repeat({1, 1, 2, 2});
+  auto concentrated = torch::zeros_like(spread);
+  concentrated.narrow(2, 0, 48).narrow(3, 0, 48).copy_(2.0 * texture);
+  auto style_loss = [&](const torch::Tensor& picture, int regions) {
+    PerceptualLossOptions o;
+    o.content_weight = 0.0;
+    o.tv_weight = 0.0;
+    o.style_regions = regions;
+    PerceptualLoss problem(network, {spread}, {1.0}, o);
+    LossBreakdown b;
+    problem.loss(picture, problem.content_targets(picture), &b);
+    return b.style;
+  };
+  const double whole = style_loss(concentrated, 1), parts = style_loss(concentrated, 2);
+  EXPECT_GT(parts, 3.0 * whole) << "one bright patch is cheap when only the whole picture is asked";
+  EXPECT_LT(style_loss(spread, 2), 0.1 * parts) << "an evenly spread style costs little";
+  EXPECT_NEAR(style_loss(spread, 1), 0.0, 1e-6);
 }

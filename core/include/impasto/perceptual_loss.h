@@ -22,6 +22,11 @@ struct PerceptualLossOptions {
   double style_weight = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_STYLE_WEIGHT);
   double tv_weight = IMPASTO_PARAMETER_DEFAULT(IMPASTO_PARAMETER_TV_WEIGHT);
   LossScale scale = LossScale::Normalised;
+  // The style statistics are matched in each of regions x regions equal
+  // parts of every picture instead of over the whole: a network in training
+  // then cannot meet a style by painting one object in one place (a moon in
+  // a flat sky) but has to spread it. 1: the whole picture.
+  int style_regions = 1;
 };
 
 struct LossBreakdown {

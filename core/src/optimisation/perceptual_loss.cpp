@@ -48,6 +48,20 @@ std::vector<torch::Tensor> PerceptualLoss::content_targets(const torch::Tensor& 
   return targets;
 }
 
+namespace {
+// N x C x H x W -> (N r r) x C x H/r x W/r; a layer too small to split stays whole.
+torch::Tensor split_into_regions(const torch::Tensor& f, int64_t r) {
+  const int64_t h = f.size(2) / r, w = f.size(3) / r;
+  if (r <= 1 || h < 1 || w < 1) return f;
+  const int64_t n = f.size(0), c = f.size(1);
+  return f.narrow(2, 0, h * r)
+      .narrow(3, 0, w * r)
+      .reshape({n, c, r, h, r, w})
+      .permute({0, 2, 4, 1, 3, 5})
+      .reshape({n * r * r, c, h, w});
+}
+}  // namespace
+
 torch::Tensor PerceptualLoss::loss(const torch::Tensor& image, const std::vector<torch::Tensor>& content_targets,
                                    LossBreakdown* breakdown) {
   if (content_targets.size() != options_.content_layers.size())
@@ -58,7 +72,7 @@ torch::Tensor PerceptualLoss::loss(const torch::Tensor& image, const std::vector
   for (std::size_t i = 0; i < content_targets.size(); ++i)
     c = c + content_loss(f.at(options_.content_layers[i]), content_targets[i], options_.scale);
   for (std::size_t i = 0; i < options_.style_layers.size(); ++i) {
-    auto gram = gram_matrix(f.at(options_.style_layers[i].layer));
+    auto gram = gram_matrix(split_into_regions(f.at(options_.style_layers[i].layer), options_.style_regions));
     // One style target for every picture of the batch.
     s = s + options_.style_layers[i].weight * style_loss(gram, style_targets_[i].expand_as(gram), options_.scale);
   }

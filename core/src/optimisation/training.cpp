@@ -33,6 +33,7 @@ void validate(const TrainingOptions& o) {
   if (!(std::isfinite(o.shift_weight) && o.shift_weight >= 0.0)) throw Error("The shift weight must be zero or more.");
   if (o.shift_weight > 0.0 && o.crop_size < 32) throw Error("The shift-consistency term needs crops of 32 pixels or more.");
   if (o.upsampling_kernel != 3 && o.upsampling_kernel != 4) throw Error("The upsampling kernel must have 3 or 4 taps.");
+  if (o.loss.style_regions < 1 || o.loss.style_regions > 16) throw Error("The style regions must be between 1 and 16.");
   if (o.checkpoint_every < 0) throw Error("The checkpoint interval cannot be negative.");
   if (o.threads < 0 || o.threads > 1024) throw Error("The thread count must be between 0 (all cores) and 1024.");
   auto finite_nonneg = [](double v) { return std::isfinite(v) && v >= 0.0; };
@@ -270,6 +271,7 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
     nlohmann::json style_layers = nlohmann::json::object();
     for (const auto& layer : s.loss->options().style_layers) style_layers[layer.layer] = layer.weight;
     record["style_layers"] = style_layers;
+    record["style_regions"] = s.options.loss.style_regions;
     record["photos"] = s.photos.size();
     record["seed"] = s.options.seed;
     write_json(fs::path(s.options.output) / "training.json", record);
