@@ -123,9 +123,10 @@ def read_png(path):
 torch.set_num_threads(2)
 passed = failed = 0
 with tempfile.TemporaryDirectory() as tmp:
+    pictures = photos(tmp)  # written once: a held-out photo may be 20 MP to decode
     for model in models:
         weights = reference_ml5.load(model)
-        for name, path in photos(tmp).items():
+        for name, path in pictures.items():
             out = os.path.join(tmp, "out.png")
             r = subprocess.run(["gegl", path, "-o", out, "--", "impasto:feedforward", "model=" + model, "tile-size=0"],
                                capture_output=True, text=True, timeout=300)
