@@ -25,7 +25,9 @@ struct PerceptualLossOptions {
   // The style statistics are matched in each of regions x regions equal
   // parts of every picture instead of over the whole: a network in training
   // then cannot meet a style by painting one object in one place (a moon in
-  // a flat sky) but has to spread it. 1: the whole picture.
+  // a flat sky) but has to spread it. 1: the whole picture. Read by
+  // PerceptualLoss::loss (training); TiledObjective sums whole-picture Gram
+  // matrices over its tiles and needs 1.
   int style_regions = 1;
 };
 

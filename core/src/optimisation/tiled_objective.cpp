@@ -61,6 +61,8 @@ TiledObjective::TiledObjective(SequentialFeatureNetwork network, const Perceptua
   margin_ = round_up(std::max<int64_t>(tiling.margin, align), align);
   tile_ = round_up(std::max<int64_t>(tiling.tile, align), align);
 
+  if (options_.style_regions != 1)
+    throw Error("Internal error: the tiled objective matches the style over the whole picture.");
   // Style targets, blended as PerceptualLoss blends them.
   double total_weight = 0.0;
   for (double w : style_weights) total_weight += w;
