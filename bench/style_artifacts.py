@@ -5,6 +5,11 @@ independent reference network (tests/python/reference_ml5.py):
 - blobs: the share of the picture that is saturated (two or more channels
   at 0 or 255) with at least 80% of its 9x9 neighbourhood saturated too,
   in per cent, photos at BLOB_SIZE px on the long side;
+- colour blobs: the share of the picture painted in a strong colour
+  (largest minus smallest channel at least 140) where the photo has little
+  (at most 70), with at least 80% of its 9x9 neighbourhood so too, in per
+  cent, photos at GRID_SIZE px: blobs of a colour that is not clipped in
+  two channels (a deep red, 214/33/39) escape the first figure;
 - grid: the mean high-pass luminance (picture minus its 5x5 box blur) of
   each of the 4x4 pixel phases (y mod 4, x mod 4); a picture without a
   periodic texture has them all near 0. Printed: their standard deviation
@@ -26,9 +31,14 @@ import reference_ml5  # noqa: E402
 PHOTOS = ["tubingen.jpg", "chelsea.png", "golden_gate.jpg", "astronaut.png", "coffee.png"]
 
 
-def stylised(weights, path, size):
+def photo_at(path, size):
     image = Image.open(path).convert("RGB")
     image.thumbnail((size, size))
+    return image
+
+
+def stylised(weights, path, size):
+    image = photo_at(path, size)
     x = torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1)[None].float() / 255.0
     with torch.no_grad():
         out = reference_ml5.stylize_picture(weights, x)[0]
@@ -38,6 +48,15 @@ def stylised(weights, path, size):
 def blob_share(picture):
     saturated = ((picture >= 255) | (picture <= 0)).sum(2) >= 2
     s = torch.from_numpy(saturated.astype("float32"))[None, None]
+    dense = F.avg_pool2d(s, 9, 1, 4) >= 0.8
+    return 100.0 * (dense & (s > 0)).float().mean().item()
+
+
+def colour_blob_share(picture, photo):
+    def chroma(x):
+        return x.max(2) - x.min(2)
+    strong = (chroma(np.clip(picture, 0, 255)) >= 140) & (chroma(np.asarray(photo, np.float32)) <= 70)
+    s = torch.from_numpy(strong.astype("float32"))[None, None]
     dense = F.avg_pool2d(s, 9, 1, 4) >= 0.8
     return 100.0 * (dense & (s > 0)).float().mean().item()
 
@@ -55,13 +74,16 @@ def main():
         raise SystemExit(__doc__)
     shared, blob_size, grid_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(2)
-    print("model\tblobs % (mean, max)\tgrid levels (mean)")
+    print("model\tblobs % (mean, max)\tcolour blobs % (mean, max)\tgrid levels (mean)")
     for model in sys.argv[4:]:
         weights = reference_ml5.load(model)
         photos = [os.path.join(shared, "data", "content", p) for p in PHOTOS]
         blobs = [blob_share(stylised(weights, p, blob_size)) for p in photos]
-        grid = [grid_amplitude(stylised(weights, p, grid_size)) for p in photos]
-        print("%s\t%.2f, %.2f\t%.2f" % (model, np.mean(blobs), np.max(blobs), np.mean(grid)), flush=True)
+        large = [(stylised(weights, p, grid_size), photo_at(p, grid_size)) for p in photos]
+        colour = [colour_blob_share(picture, photo) for picture, photo in large]
+        grid = [grid_amplitude(picture) for picture, _ in large]
+        print("%s\t%.2f, %.2f\t%.2f, %.2f\t%.2f" % (model, np.mean(blobs), np.max(blobs), np.mean(colour),
+                                                   np.max(colour), np.mean(grid)), flush=True)
 
 
 if __name__ == "__main__":
