@@ -37,8 +37,7 @@ def photo_at(path, size):
     return image
 
 
-def stylised(weights, path, size):
-    image = photo_at(path, size)
+def stylised(weights, image):
     x = torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1)[None].float() / 255.0
     with torch.no_grad():
         out = reference_ml5.stylize_picture(weights, x)[0]
@@ -75,13 +74,15 @@ def main():
     shared, blob_size, grid_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(2)
     print("model\tblobs % (mean, max)\tcolour blobs % (mean, max)\tgrid levels (mean)")
+    paths = [os.path.join(shared, "data", "content", p) for p in PHOTOS]
+    small = [photo_at(p, blob_size) for p in paths]
+    large = [photo_at(p, grid_size) for p in paths]
     for model in sys.argv[4:]:
         weights = reference_ml5.load(model)
-        photos = [os.path.join(shared, "data", "content", p) for p in PHOTOS]
-        blobs = [blob_share(stylised(weights, p, blob_size)) for p in photos]
-        large = [(stylised(weights, p, grid_size), photo_at(p, grid_size)) for p in photos]
-        colour = [colour_blob_share(picture, photo) for picture, photo in large]
-        grid = [grid_amplitude(picture) for picture, _ in large]
+        blobs = [blob_share(stylised(weights, photo)) for photo in small]
+        pictures = [stylised(weights, photo) for photo in large]
+        colour = [colour_blob_share(picture, photo) for picture, photo in zip(pictures, large)]
+        grid = [grid_amplitude(picture) for picture in pictures]
         print("%s\t%.2f, %.2f\t%.2f, %.2f\t%.2f" % (model, np.mean(blobs), np.max(blobs), np.mean(colour),
                                                    np.max(colour), np.mean(grid)), flush=True)
 
