@@ -228,9 +228,9 @@ torch::Tensor optimise_whole(SequentialFeatureNetwork& network, const torch::Ten
   const auto content_targets = problem.content_targets(c);
 
   // L-BFGS remembers 20 steps, not PyTorch's default 100: each step walks
-  // its whole history twice over picture-sized vectors, which at 384 px cost
-  // a fifth of the step, and the loss after 150 steps is the same
-  // (docs/full-resolution.md).
+  // its whole history twice over picture-sized vectors, which cost a quarter
+  // of a 192 px step and an eighth of a 384 px one, and the loss after 150
+  // steps is the same (docs/full-resolution.md).
   constexpr int kLbfgsHistory = 20;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   if (options.optimizer == Optimizer::Lbfgs)
