@@ -584,6 +584,9 @@ model_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   gtk_tree_view_column_pack_start (column, cell, FALSE);
   gtk_tree_view_column_add_attribute (column, cell, "pixbuf", MODEL_COL_THUMB);
   cell = gtk_cell_renderer_text_new ();
+  /* Wrapped: a built-in style's credits (painting, reproduction, licence)
+   * would otherwise widen the dialog beyond a laptop's screen. */
+  g_object_set (cell, "wrap-mode", PANGO_WRAP_WORD_CHAR, "wrap-width", 460, NULL);
   gtk_tree_view_column_pack_start (column, cell, TRUE);
   gtk_tree_view_column_add_attribute (column, cell, "markup", MODEL_COL_TEXT);
   gtk_tree_view_append_column (GTK_TREE_VIEW (d->model_view), column);
