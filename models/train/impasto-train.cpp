@@ -59,6 +59,8 @@ const char* usage =
     "  --jitter N              the losses see the output from a random offset\n"
     "                          of up to N pixels per step (16)\n"
     "  --shift-weight W        weight of the shift-consistency term (0: off)\n"
+    "  --zoom Z                some crops enlarged, up to Z times: the smooth\n"
+    "                          areas of large photos (1: off)\n"
     "  --style-regions N       match the style in each of N x N parts of\n"
     "                          every crop (2; 1: over the whole crop)\n"
     "  --clip-output yes|no    whether the losses see the output clipped (yes)\n"
@@ -108,7 +110,7 @@ int run(int argc, char** argv) {
   enum {
     kStyle = 1000, kPhotos, kOutput, kName, kDisplayName, kLicence, kSteps, kBatch, kCrop, kStyleSize,
     kContentWeight, kStyleWeight, kTvWeight, kLearningRate, kWidth, kBlocks, kCheckpointEvery, kResume,
-    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kShiftWeight, kStyleRegions, kHelp
+    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kShiftWeight, kZoom, kStyleRegions, kHelp
   };
   static const option longopts[] = {
       {"style", required_argument, nullptr, kStyle}, {"photos", required_argument, nullptr, kPhotos},
@@ -127,7 +129,7 @@ int run(int argc, char** argv) {
       {"upsampling-kernel", required_argument, nullptr, kUpsamplingKernel},
       {"clip-output", required_argument, nullptr, kClipOutput},
       {"style-layers", required_argument, nullptr, kStyleLayers}, {"jitter", required_argument, nullptr, kJitter},
-      {"shift-weight", required_argument, nullptr, kShiftWeight},
+      {"shift-weight", required_argument, nullptr, kShiftWeight}, {"zoom", required_argument, nullptr, kZoom},
       {"style-regions", required_argument, nullptr, kStyleRegions},
       {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
   auto number = [](const char* text, const char* what) {
@@ -170,6 +172,7 @@ int run(int argc, char** argv) {
         options.clip_output = std::strcmp(optarg, "yes") == 0;
         break;
       case kShiftWeight: options.shift_weight = number(optarg, "shift-weight"); break;
+      case kZoom: options.max_zoom = number(optarg, "zoom"); break;
       case kStyleRegions: options.loss.style_regions = static_cast<int>(number(optarg, "style-regions")); break;
       case kJitter: options.jitter = static_cast<int>(number(optarg, "jitter")); break;
       case kStyleLayers: {

@@ -37,9 +37,10 @@ TrainingOptions tiny_options(const fs::path& output, int steps) {
   o.learning_rate = 1e-2;
   o.output = output.string();
   o.seed = 7;
-  // Every test also covers the offsets, the shifted second pass and their
-  // replay on resuming.
+  // Every test also covers the offsets, the enlarged crops, the shifted
+  // second pass and their replay on resuming.
   o.jitter = 4;
+  o.max_zoom = 3.0;
   o.shift_weight = 1.0;
   o.loss.style_regions = 2;
   return o;
@@ -183,6 +184,9 @@ TEST(StyleTrainer, BadOptionsAreClearErrors) {
   o = tiny_options(out, 2);
   o.shift_weight = -1;
   expect_error(o, "shift weight");
+  o = tiny_options(out, 2);
+  o.max_zoom = 0.5;
+  expect_error(o, "zoom");
   o = tiny_options(out, 2);
   o.loss.style_regions = 0;
   expect_error(o, "style regions");

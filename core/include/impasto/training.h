@@ -47,6 +47,13 @@ struct TrainingOptions {
   // the network's own stride-4 grid does not move with the picture and pays
   // for it; 0: off (and no second pass).
   double shift_weight = 0.0;
+  // Some crops are taken enlarged: a square of crop / z pixels, z drawn
+  // log-uniformly between 1 and this, stretched to the crop size. The
+  // training photos are small (short side 1.25 crops), so without it the
+  // network never sees the smooth, out-of-focus stretches of a 12 MP photo
+  // at 100%, and paints them with blobs of the painting's loudest colour
+  // (docs/training.md); 1: never.
+  double max_zoom = 1.0;
   // Whether the loss sees the output clipped to [0, 1], as the plug-in
   // shows it. Clipped pixels get no gradient from any loss term.
   bool clip_output = true;

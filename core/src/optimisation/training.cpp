@@ -31,6 +31,8 @@ void validate(const TrainingOptions& o) {
   if (o.residual_blocks < 0 || o.residual_blocks > 32) throw Error("The number of residual blocks must be between 0 and 32.");
   if (o.jitter < 0 || o.jitter > o.crop_size / 2) throw Error("The jitter must be between 0 and half the crop size.");
   if (!(std::isfinite(o.shift_weight) && o.shift_weight >= 0.0)) throw Error("The shift weight must be zero or more.");
+  if (!(std::isfinite(o.max_zoom) && o.max_zoom >= 1.0 && o.max_zoom <= 16.0))
+    throw Error("The largest zoom must be between 1 and 16.");
   if (o.shift_weight > 0.0 && o.crop_size < 32) throw Error("The shift-consistency term needs crops of 32 pixels or more.");
   if (o.upsampling_kernel != 3 && o.upsampling_kernel != 4) throw Error("The upsampling kernel must have 3 or 4 taps.");
   if (o.loss.style_regions < 1 || o.loss.style_regions > 16) throw Error("The style regions must be between 1 and 16.");
@@ -130,12 +132,18 @@ struct StyleTrainer::State {
     for (int b = 0; b < options.batch_size; ++b) {
       auto pick = [&](int64_t n) { return n <= 1 ? int64_t{0} : torch::randint(n, {1}, gen).item<int64_t>(); };
       const auto& p = photos[static_cast<std::size_t>(pick(static_cast<int64_t>(photos.size())))];
-      const int64_t y = pick(p.size(2) - crop + 1), x = pick(p.size(3) - crop + 1);
-      auto item = p.narrow(2, y, crop).narrow(3, x, crop);
+      // No draw when zoom is off: runs without it see the crops they saw before.
+      const double zoom = options.max_zoom > 1.0
+                              ? std::exp(torch::rand({1}, gen).item<double>() * std::log(options.max_zoom))
+                              : 1.0;
+      const int64_t side = std::min(crop, std::max<int64_t>(8, std::llround(crop / zoom)));
+      const int64_t y = pick(p.size(2) - side + 1), x = pick(p.size(3) - side + 1);
+      auto item = p.narrow(2, y, side).narrow(3, x, side).to(torch::kFloat).div_(255.0);
+      if (side != crop) item = resize(item, crop, crop);
       if (pick(2) == 1) item = item.flip({3});
       items.push_back(item);
     }
-    return torch::cat(items).to(torch::kFloat).div_(255.0).to(device);
+    return torch::cat(items).to(device);
   }
 
   // Mean squared difference between the output of the crops shifted by
@@ -264,6 +272,7 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
     record["clip_output"] = s.options.clip_output;
     record["jitter"] = s.options.jitter;
     record["shift_weight"] = s.options.shift_weight;
+    record["max_zoom"] = s.options.max_zoom;
     record["weights"] = {{"content", s.options.loss.content_weight},
                          {"style", s.options.loss.style_weight},
                          {"tv", s.options.loss.tv_weight}};
