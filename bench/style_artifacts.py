@@ -13,9 +13,15 @@ independent reference network (tests/python/reference_ml5.py):
 - grid: the mean high-pass luminance (picture minus its 5x5 box blur) of
   each of the 4x4 pixel phases (y mod 4, x mod 4); a picture without a
   periodic texture has them all near 0. Printed: their standard deviation
-  in 8-bit levels, photos at GRID_SIZE px.
+  in 8-bit levels, photos at GRID_SIZE px;
+- chroma: how far the painting's colours reach the photo, the mean of
+  largest minus smallest channel over the results at GRID_SIZE px, printed
+  beside the painting's own (the model's style.png);
+- with --large PHOTO: the colour-blob share on that photo at its own size
+  (a 12 MP photo at 100 %: its smooth, out-of-focus stretches are where
+  blobs appear that small photos do not show).
 
-    /usr/bin/python3 bench/style_artifacts.py SHARED_DIR BLOB_SIZE GRID_SIZE MODEL_DIR...
+    /usr/bin/python3 bench/style_artifacts.py [--large PHOTO] SHARED_DIR BLOB_SIZE GRID_SIZE MODEL_DIR...
 """
 import os
 import sys
@@ -68,23 +74,38 @@ def grid_amplitude(picture):
     return phases.std().item()
 
 
+def chroma(picture):
+    picture = np.clip(np.asarray(picture, np.float32), 0, 255)
+    return float((picture.max(2) - picture.min(2)).mean())
+
+
 def main():
-    if len(sys.argv) < 5:
+    args = sys.argv[1:]
+    large_photo = None
+    if args[:1] == ["--large"]:
+        large_photo, args = Image.open(args[1]).convert("RGB"), args[2:]
+    if len(args) < 4:
         raise SystemExit(__doc__)
-    shared, blob_size, grid_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    shared, blob_size, grid_size = args[0], int(args[1]), int(args[2])
     torch.set_num_threads(2)
-    print("model\tblobs % (mean, max)\tcolour blobs % (mean, max)\tgrid levels (mean)")
+    print("model\tblobs % (mean, max)\tcolour blobs % (mean, max)\tgrid levels (mean)\tchroma (painting)"
+          + ("\tcolour blobs % on the large photo" if large_photo else ""))
     paths = [os.path.join(shared, "data", "content", p) for p in PHOTOS]
     small = [photo_at(p, blob_size) for p in paths]
     large = [photo_at(p, grid_size) for p in paths]
-    for model in sys.argv[4:]:
+    for model in args[3:]:
         weights = reference_ml5.load(model)
         blobs = [blob_share(stylised(weights, photo)) for photo in small]
         pictures = [stylised(weights, photo) for photo in large]
         colour = [colour_blob_share(picture, photo) for picture, photo in zip(pictures, large)]
         grid = [grid_amplitude(picture) for picture in pictures]
-        print("%s\t%.2f, %.2f\t%.2f, %.2f\t%.2f" % (model, np.mean(blobs), np.max(blobs), np.mean(colour),
-                                                   np.max(colour), np.mean(grid)), flush=True)
+        painting = Image.open(os.path.join(model, "style.png")).convert("RGB")
+        line = "%s\t%.2f, %.2f\t%.2f, %.2f\t%.2f\t%.1f (%.1f)" % (
+            model, np.mean(blobs), np.max(blobs), np.mean(colour), np.max(colour), np.mean(grid),
+            np.mean([chroma(p) for p in pictures]), chroma(painting))
+        if large_photo:
+            line += "\t%.2f" % colour_blob_share(stylised(weights, large_photo), large_photo)
+        print(line, flush=True)
 
 
 if __name__ == "__main__":
