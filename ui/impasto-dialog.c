@@ -92,7 +92,7 @@ adjustment_changed (GtkAdjustment *adj, ImpastoDialog *d)
   changed (d);
 }
 
-/* "_Content weight" -> "_Content weight:" as translators punctuate it. */
+/* "Content _weight" -> "Content _weight:" as translators punctuate it. */
 static gchar *
 row_label (const ImpastoParameter *p)
 {
@@ -463,7 +463,7 @@ gatys_page (ImpastoDialog *d, const ImpastoDialogHost *host)
   d->quality = quality_row (d, table, 4);
   gtk_box_pack_start (GTK_BOX (vbox), framed (_("Weights"), table), FALSE, FALSE, 0);
 
-  expander = gtk_expander_new_with_mnemonic (_("_Advanced"));
+  expander = gtk_expander_new_with_mnemonic (_("Ad_vanced"));
   advanced = new_table (7);
   d->iterations = add_scale (d, advanced, 0, "iterations", "iterations");
   d->size = add_scale (d, advanced, 1, "size", "size");
@@ -919,7 +919,7 @@ impasto_dialog_new (const ImpastoSettings *initial, const ImpastoDialogHost *hos
   gtk_box_pack_start (GTK_BOX (main_hbox), vbox, FALSE, FALSE, 0);
 
   methods = gtk_hbox_new (FALSE, 12);
-  d->method_gatys = gtk_radio_button_new_with_mnemonic (NULL, _("O_ptimise to any style"));
+  d->method_gatys = gtk_radio_button_new_with_mnemonic (NULL, _("Optimise to _any style"));
   d->method_model = gtk_radio_button_new_with_mnemonic_from_widget (GTK_RADIO_BUTTON (d->method_gatys), _("Pre_trained style"));
   gimp_help_set_help_data (d->method_gatys,
                            _("Paints your picture in the style of any image by optimisation: any style, takes a minute or more"), NULL);

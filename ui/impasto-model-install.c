@@ -436,7 +436,7 @@ impasto_model_install_new (ImpastoModelCheck   check,
 {
   Install   *in = g_new0 (Install, 1);
   GtkWidget *buttons = gtk_hbox_new (FALSE, 6);
-  GtkWidget *add = gtk_button_new_with_mnemonic (_("Add mod_el…"));
+  GtkWidget *add = gtk_button_new_with_mnemonic (_("A_dd model…"));
   GtkWidget *download = gtk_button_new_with_mnemonic (_("Do_wnload…"));
 
   in->check      = check;

@@ -8,6 +8,7 @@
 #include <libgimpcolor/gimpcolor.h>
 #include <libgimpwidgets/gimpwidgets.h>
 
+#include "impasto-config.h"
 #include "impasto-dialog.h"
 #include "impasto-models.h"
 
@@ -24,16 +25,24 @@ inline GtkWidget* fake_layer_picker(gpointer) {
   return combo;
 }
 
+// With the plug-in's keyboard shortcuts around it: GimpZoomPreview's own
+// "_Preview" check box and the plug-in's "Ori_ginal" button.
 inline GtkWidget* fake_preview(gpointer data) {
   auto* file = static_cast<const char*>(data);
   GdkPixbuf* pixbuf = file ? gdk_pixbuf_new_from_file_at_scale(file, 300, 300, TRUE, nullptr) : nullptr;
+  GtkWidget* box = gtk_vbox_new(FALSE, 6);
   GtkWidget* frame = gtk_frame_new(nullptr);
   gtk_frame_set_shadow_type(GTK_FRAME(frame), GTK_SHADOW_IN);
   GtkWidget* image = pixbuf ? gtk_image_new_from_pixbuf(pixbuf) : gtk_image_new();
   gtk_widget_set_size_request(image, 300, 300);
   gtk_container_add(GTK_CONTAINER(frame), image);
   if (pixbuf) g_object_unref(pixbuf);
-  return frame;
+  gtk_box_pack_start(GTK_BOX(box), frame, TRUE, TRUE, 0);
+  gtk_box_pack_start(GTK_BOX(box), gtk_check_button_new_with_mnemonic(g_dgettext("gimp20-libgimp", "_Preview")),
+                     FALSE, FALSE, 0);
+  gtk_box_pack_start(GTK_BOX(box), gtk_toggle_button_new_with_mnemonic(g_dgettext(GETTEXT_PACKAGE, "Ori_ginal")), FALSE, FALSE, 0);
+  gtk_widget_show_all(box);
+  return box;
 }
 
 inline int help_calls = 0;

@@ -2,6 +2,7 @@
 // exactly to the procedure arguments, presets, method switching, Reset,
 // change notification and keyboard access.
 #include "dialog_host.h"
+#include <gdk/gdkkeysyms.h>
 #include "impasto-model-install.h"
 #include "impasto-parameters.h"
 
@@ -11,6 +12,7 @@
 
 #include <cstring>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -107,8 +109,8 @@ class Dialog : public ::testing::Test {
     if (dialog_) impasto_dialog_destroy(dialog_);
     impasto_model_list_free(models_);
   }
-  ImpastoDialog* open(const ImpastoSettings& s) {
-    auto host = fake_host(models_);
+  ImpastoDialog* open(const ImpastoSettings& s, const char* preview_file = nullptr) {
+    auto host = fake_host(models_, preview_file);
     dialog_ = impasto_dialog_new(&s, &host);
     gtk_widget_show(impasto_dialog_get_window(dialog_));
     process_events();
@@ -264,6 +266,50 @@ void check_widget(GtkWidget* w, int* labels, int* missing) {
   }
 }
 }  // namespace
+
+namespace {
+// The labels of the mnemonics a user can press now (shown), by key.
+void shown_mnemonics(GtkWidget* w, std::map<guint, std::vector<std::string>>* keys) {
+  if (!gtk_widget_get_mapped(w)) return;
+  if (GTK_IS_LABEL(w)) {
+    const guint key = gtk_label_get_mnemonic_keyval(GTK_LABEL(w));
+    if (key != GDK_VoidSymbol) (*keys)[gdk_keyval_to_lower(key)].push_back(gtk_label_get_label(GTK_LABEL(w)));
+  }
+  // forall: an expander's label is an internal child.
+  if (GTK_IS_CONTAINER(w))
+    gtk_container_forall(
+        GTK_CONTAINER(w),
+        [](GtkWidget* child, gpointer data) {
+          shown_mnemonics(child, static_cast<std::map<guint, std::vector<std::string>>*>(data));
+        },
+        keys);
+}
+
+// Alt+key with two targets only cycles the focus between them.
+void expect_unique_mnemonics(GtkWidget* window, const char* where) {
+  for (int i = 0; i < 100; ++i) process_events(), g_usleep(2000);
+  std::map<guint, std::vector<std::string>> keys;
+  shown_mnemonics(window, &keys);
+  EXPECT_GE(keys.size(), 8u) << where;
+  for (const auto& [key, labels] : keys)
+    if (labels.size() > 1) {
+      std::string all;
+      for (const auto& l : labels) all += " \"" + l + "\"";
+      ADD_FAILURE() << where << ": Alt+" << gdk_keyval_name(key) << " belongs to" << all;
+    }
+}
+}  // namespace
+
+// With Advanced open, the optimisation page shows more labels than their
+// letters allow; the controls shown by default each get a key of their own.
+TEST_F(Dialog, NoTwoShownControlsShareAKey) {
+  GtkWidget* window = impasto_dialog_get_window(open(gatys_settings(), "/tmp/impasto-a.png"));
+  expect_unique_mnemonics(window, "optimisation");
+  gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "method-model")), TRUE);
+  expect_unique_mnemonics(window, "pretrained");
+  gtk_expander_set_expanded(GTK_EXPANDER(impasto_dialog_lookup(dialog_, "advanced-model")), TRUE);
+  expect_unique_mnemonics(window, "pretrained, Advanced open");
+}
 
 TEST_F(Dialog, EveryControlHasAMnemonic) {
   open(gatys_settings());

@@ -93,7 +93,7 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
 
 /* The optimisation (Gatys et al.). */
 #define IMPASTO_PARAMETER_CONTENT_WEIGHT(X) \
-  X (DOUBLE, content_weight, "content-weight", IMPASTO_N_("_Content weight"), \
+  X (DOUBLE, content_weight, "content-weight", IMPASTO_N_("Content _weight"), \
      IMPASTO_N_("How closely the result keeps the shapes of your picture"), \
      1.0, 0.0, 1000.0, 0.01, 100.0, 0.01, 2, 1, 0)
 #define IMPASTO_PARAMETER_STYLE_WEIGHT(X) \
@@ -117,7 +117,7 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
      IMPASTO_N_("Longest side, in pixels, at which the look is decided; larger layers are then refined up to their own pixels, or enlarged"), \
      384, 16, 8192, 64, 2048, 16, 0, 1, 0)
 #define IMPASTO_PARAMETER_FULL_RESOLUTION(X) \
-  X (BOOL, full_resolution, "full-resolution", IMPASTO_N_("Full _resolution"), \
+  X (BOOL, full_resolution, "full-resolution", IMPASTO_N_("Full r_esolution"), \
      /* xgettext:no-c-format */ \
      IMPASTO_N_("Refines the result up to the layer's own pixels: crisp at 100% zoom, takes minutes on large photos. " \
                 "Off: painted at the processing size and enlarged"), \
@@ -127,7 +127,7 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
      IMPASTO_N_("Optimisation steps at the first size above the processing size; each larger size takes fewer"), \
      20, 1, 1000, 2, 100, 1, 0, 0, 0)
 #define IMPASTO_PARAMETER_NETWORK(X) \
-  X (ENUM, network, "network", IMPASTO_N_("_Network"), \
+  X (ENUM, network, "network", IMPASTO_N_("Networ_k"), \
      IMPASTO_N_("The network that measures content and style"), \
      IMPASTO_NETWORK_DARKNET_TINY, 0, 0, 0, 0, 0, 0, 0, NETWORK)
 #define IMPASTO_PARAMETER_ALLOW_FALLBACK(X) \
@@ -173,7 +173,7 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
      IMPASTO_N_("Name of an installed style model (as the Style Transfer dialog lists it), or the path of a model"), \
      "starry-night", 0, 0, 0, 0, 0, 0, 0, 512)
 #define IMPASTO_PARAMETER_STRENGTH(X) \
-  X (DOUBLE, strength, "strength", IMPASTO_N_("S_trength"), \
+  X (DOUBLE, strength, "strength", IMPASTO_N_("Stre_ngth"), \
      IMPASTO_N_("Blend with the original: 0 keeps your picture, 1 is the full style"), \
      1.0, 0.0, 1.0, 0.0, 1.0, 0.01, 2, 0, 0)
 #define IMPASTO_PARAMETER_SCALE(X) \
@@ -185,7 +185,7 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
      IMPASTO_N_("Pixels per tile side; 0 chooses from the free memory. Smaller tiles use less memory"), \
      0, 0, 8192, 0, 4096, 64, 0, 0, 0)
 #define IMPASTO_PARAMETER_ALPHA(X) \
-  X (DOUBLE, alpha, "alpha", IMPASTO_N_("Style _amount"), \
+  X (DOUBLE, alpha, "alpha", IMPASTO_N_("Style a_mount"), \
      IMPASTO_N_("Only for models that take any style image (AdaIN): how far to move towards the style"), \
      1.0, 0.0, 1.0, 0.0, 1.0, 0.01, 2, 0, 0)
 
@@ -203,11 +203,11 @@ enum { IMPASTO_ENUM_POOLING (IMPASTO_ENUM_CONSTANT_) IMPASTO_N_POOLINGS };
      IMPASTO_N_("For programs embedding the operation: the stylised frame before this one, R'G'B'A float pixels of the input's size, or NULL"), \
      0, 0, 0, 0, 0, 0, 0, 0, 0)
 #define IMPASTO_PARAMETER_PRESERVE_COLORS(X) \
-  X (ENUM, preserve_colors, "preserve-colors", IMPASTO_N_("C_olours"), \
+  X (ENUM, preserve_colors, "preserve-colors", IMPASTO_N_("Colo_urs"), \
      IMPASTO_N_("Keep the painting's colours, or keep your picture's colours and take only the brushwork"), \
      IMPASTO_COLORS_NONE, 0, 0, 0, 0, 0, 0, 0, COLORS)
 #define IMPASTO_PARAMETER_THREADS(X) \
-  X (INT, threads, "threads", IMPASTO_N_("T_hreads"), \
+  X (INT, threads, "threads", IMPASTO_N_("Thr_eads"), \
      IMPASTO_N_("Processor threads to use; 0 uses every core"), \
      0, 0, 256, 0, 64, 1, 0, 0, 0)
 #define IMPASTO_PARAMETER_MODEL_DIR(X) \
