@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <glib/gstdio.h>
+#include <glib/gi18n-lib.h>
 
 #include <cstring>
 #include <functional>
@@ -303,6 +304,8 @@ void expect_unique_mnemonics(GtkWidget* window, const char* where) {
 // With Advanced open, the optimisation page shows more labels than their
 // letters allow; the controls shown by default each get a key of their own.
 TEST_F(Dialog, NoTwoShownControlsShareAKey) {
+  if (g_getenv("IMPASTO_TEST_TRANSLATED"))
+    ASSERT_STRNE(g_dgettext(GETTEXT_PACKAGE, "Ad_vanced"), "Ad_vanced") << "the translation did not load";
   GtkWidget* window = impasto_dialog_get_window(open(gatys_settings(), "/tmp/impasto-a.png"));
   expect_unique_mnemonics(window, "optimisation");
   gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(impasto_dialog_lookup(dialog_, "method-model")), TRUE);
@@ -320,7 +323,11 @@ TEST_F(Dialog, EveryControlHasAMnemonic) {
 }
 
 int main(int argc, char** argv) {
-  gtk_init(&argc, &argv);
+  gtk_init(&argc, &argv);  // sets the locale from the environment
+  if (const char* localedir = g_getenv("IMPASTO_LOCALEDIR")) {
+    bindtextdomain(GETTEXT_PACKAGE, localedir);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+  }
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
