@@ -156,6 +156,27 @@ TEST(StyleTrainer, RefusesToResumeADifferentNetwork) {
   fs::remove_all(out);
 }
 
+TEST(StyleTrainer, RefusesToResumeWithAnotherRecipe) {
+  const auto out = fresh_dir("recipe");
+  {
+    StyleTrainer trainer(test::synthetic_photo(64, 64), tiny_options(out, 2), false);
+    add_photos(trainer);
+    ASSERT_TRUE(trainer.train());
+  }
+  auto o = tiny_options(out, 4);
+  o.max_zoom = 1.0;  // the tiny recipe zooms up to 3
+  try {
+    StyleTrainer trainer(test::synthetic_photo(64, 64), o, true);
+    FAIL() << "a checkpoint trained with zoom 3 was resumed without zoom";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("other options (max_zoom: 3.0)"), std::string::npos) << e.what();
+  }
+  // The same recipe resumes.
+  StyleTrainer trainer(test::synthetic_photo(64, 64), tiny_options(out, 4), true);
+  EXPECT_EQ(trainer.step(), 2);
+  fs::remove_all(out);
+}
+
 TEST(StyleTrainer, BadOptionsAreClearErrors) {
   const auto out = fresh_dir("bad");
   auto expect_error = [&](TrainingOptions o, const std::string& words) {

@@ -56,6 +56,29 @@ nlohmann::json architecture_record(const TrainingOptions& o) {
   return {{"base_width", o.base_width}, {"residual_blocks", o.residual_blocks}, {"upsampling_kernel", o.upsampling_kernel}};
 }
 
+// How the network was trained: written to training.json and to every
+// checkpoint, so that a resumed run continues the same recipe. `loss` is
+// the loss's options with the network's default layers filled in.
+nlohmann::json recipe_record(const TrainingOptions& o, const PerceptualLossOptions& loss) {
+  auto record = architecture_record(o);
+  record["crop_size"] = o.crop_size;
+  record["batch_size"] = o.batch_size;
+  record["style_size"] = o.style_size;
+  record["learning_rate"] = o.learning_rate;
+  record["clip_output"] = o.clip_output;
+  record["jitter"] = o.jitter;
+  record["shift_weight"] = o.shift_weight;
+  record["max_zoom"] = o.max_zoom;
+  record["weights"] = {{"content", loss.content_weight}, {"style", loss.style_weight}, {"tv", loss.tv_weight}};
+  record["loss_network"] = o.network.network;
+  nlohmann::json style_layers = nlohmann::json::object();
+  for (const auto& layer : loss.style_layers) style_layers[layer.layer] = layer.weight;
+  record["style_layers"] = style_layers;
+  record["style_regions"] = loss.style_regions;
+  record["seed"] = o.seed;
+  return record;
+}
+
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw Error("Cannot read \"" + path.string() + "\".");
@@ -95,7 +118,7 @@ struct StyleTrainer::State {
     fs::create_directories(fresh);
     write_ml5_network(net, fresh.string());
     torch::save(*optimizer, (fresh / "optimizer.pt").string());
-    auto record = architecture_record(options);
+    auto record = recipe_record(options, loss->options());
     record["step"] = step;
     write_json(fresh / "training.json", record);
     fs::remove_all(old, ec);
@@ -109,11 +132,16 @@ struct StyleTrainer::State {
     if (!fs::exists(dir / "training.json")) return;
     auto record = read_json(dir / "training.json");
     if (!record.contains("upsampling_kernel")) record["upsampling_kernel"] = 3;  // checkpoints from before the choice
-    auto expected = architecture_record(options);
-    for (const auto& [key, value] : expected.items())
+    const auto architecture = architecture_record(options), recipe = recipe_record(options, loss->options());
+    for (const auto& [key, value] : architecture.items())
       if (!record.contains(key) || record.at(key) != value)
         throw Error("The checkpoint in \"" + dir.string() + "\" was trained with a different network (" + key +
                     "); use the same options or another output folder.");
+    // Checkpoints from before the recipe was recorded hold only the network.
+    for (const auto& [key, value] : recipe.items())
+      if (record.contains(key) && record.at(key) != value)
+        throw Error("The checkpoint in \"" + dir.string() + "\" was trained with other options (" + key + ": " +
+                    record.at(key).dump() + "); use the same options or another output folder.");
     auto saved = read_ml5_network(dir.string());
     if (!(saved->architecture() == net->architecture()))
       throw Error("The checkpoint in \"" + dir.string() + "\" does not match its training record.");
@@ -263,26 +291,9 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
     }
     s.net->eval();
     write_ml5_network(s.net, s.options.output);
-    auto record = architecture_record(s.options);
+    auto record = recipe_record(s.options, s.loss->options());
     record["steps"] = s.step;
-    record["crop_size"] = s.options.crop_size;
-    record["batch_size"] = s.options.batch_size;
-    record["style_size"] = s.options.style_size;
-    record["learning_rate"] = s.options.learning_rate;
-    record["clip_output"] = s.options.clip_output;
-    record["jitter"] = s.options.jitter;
-    record["shift_weight"] = s.options.shift_weight;
-    record["max_zoom"] = s.options.max_zoom;
-    record["weights"] = {{"content", s.options.loss.content_weight},
-                         {"style", s.options.loss.style_weight},
-                         {"tv", s.options.loss.tv_weight}};
-    record["loss_network"] = s.options.network.network;
-    nlohmann::json style_layers = nlohmann::json::object();
-    for (const auto& layer : s.loss->options().style_layers) style_layers[layer.layer] = layer.weight;
-    record["style_layers"] = style_layers;
-    record["style_regions"] = s.options.loss.style_regions;
     record["photos"] = s.photos.size();
-    record["seed"] = s.options.seed;
     write_json(fs::path(s.options.output) / "training.json", record);
     return true;
   } catch (const c10::Error& e) {
