@@ -59,6 +59,8 @@ const char* usage =
     "  --jitter N              the losses see the output from a random offset\n"
     "                          of up to N pixels per step (16)\n"
     "  --shift-weight W        weight of the shift-consistency term (0: off)\n"
+"  --palette-weight W      weight of the palette term: the output's colours\n"
+    "                          matched to the painting's (0: off)\n"
     "  --zoom Z                some crops enlarged, up to Z times: the smooth\n"
     "                          areas of large photos (1: off)\n"
     "  --style-regions N       match the style in each of N x N parts of\n"
@@ -110,7 +112,7 @@ int run(int argc, char** argv) {
   enum {
     kStyle = 1000, kPhotos, kOutput, kName, kDisplayName, kLicence, kSteps, kBatch, kCrop, kStyleSize,
     kContentWeight, kStyleWeight, kTvWeight, kLearningRate, kWidth, kBlocks, kCheckpointEvery, kResume,
-    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kShiftWeight, kZoom, kStyleRegions, kHelp
+    kMaxPhotos, kSample, kNetwork, kModelDir, kSeed, kThreads, kUpsamplingKernel, kClipOutput, kStyleLayers, kJitter, kShiftWeight, kPaletteWeight, kZoom, kStyleRegions, kHelp
   };
   static const option longopts[] = {
       {"style", required_argument, nullptr, kStyle}, {"photos", required_argument, nullptr, kPhotos},
@@ -130,6 +132,7 @@ int run(int argc, char** argv) {
       {"clip-output", required_argument, nullptr, kClipOutput},
       {"style-layers", required_argument, nullptr, kStyleLayers}, {"jitter", required_argument, nullptr, kJitter},
       {"shift-weight", required_argument, nullptr, kShiftWeight}, {"zoom", required_argument, nullptr, kZoom},
+      {"palette-weight", required_argument, nullptr, kPaletteWeight},
       {"style-regions", required_argument, nullptr, kStyleRegions},
       {"help", no_argument, nullptr, kHelp}, {nullptr, 0, nullptr, 0}};
   auto number = [](const char* text, const char* what) {
@@ -172,6 +175,7 @@ int run(int argc, char** argv) {
         options.clip_output = std::strcmp(optarg, "yes") == 0;
         break;
       case kShiftWeight: options.shift_weight = number(optarg, "shift-weight"); break;
+      case kPaletteWeight: options.palette_weight = number(optarg, "palette-weight"); break;
       case kZoom: options.max_zoom = number(optarg, "zoom"); break;
       case kStyleRegions: options.loss.style_regions = static_cast<int>(number(optarg, "style-regions")); break;
       case kJitter: options.jitter = static_cast<int>(number(optarg, "jitter")); break;
@@ -222,7 +226,7 @@ int run(int argc, char** argv) {
   // batch alone is noisy) and this run's time.
   const int averaged_from = std::max(first_step, options.steps - kAveragedSteps);
   impasto::LossBreakdown loss_sum;
-  double shift_sum = 0.0, run_seconds = 0.0;
+  double shift_sum = 0.0, palette_sum = 0.0, run_seconds = 0.0;
   const bool finished = trainer.train([&](const impasto::TrainingProgress& p) {
     const int done = p.step - first_step;
     run_seconds = p.seconds;
@@ -232,11 +236,12 @@ int run(int argc, char** argv) {
       loss_sum.style += p.loss.style;
       loss_sum.tv += p.loss.tv;
       shift_sum += p.shift;
+      palette_sum += p.palette;
     }
     if (p.step % 10 == 0 || p.checkpoint || p.step == p.steps) {
       const double per_step = p.seconds / std::max(1, done);
-      std::printf("step %d/%d  loss %.4f (content %.4f, style %.4f, smoothness %.5f, shift %.5f)  %.2f s/step, %s left%s\n",
-                  p.step, p.steps, p.loss.total, p.loss.content, p.loss.style, p.loss.tv, p.shift, per_step,
+      std::printf("step %d/%d  loss %.4f (content %.4f, style %.4f, smoothness %.5f, shift %.5f, palette %.5f)  %.2f s/step, %s left%s\n",
+                  p.step, p.steps, p.loss.total, p.loss.content, p.loss.style, p.loss.tv, p.shift, p.palette, per_step,
                   format_duration(per_step * (p.steps - p.step)).c_str(), p.checkpoint ? "  [checkpoint]" : "");
       std::fflush(stdout);
     }
@@ -256,7 +261,8 @@ int run(int argc, char** argv) {
                                             {"content", loss_sum.content / n},
                                             {"style", loss_sum.style / n},
                                             {"smoothness", loss_sum.tv / n},
-                                            {"shift", shift_sum / n}}},
+                                            {"shift", shift_sum / n},
+                                            {"palette", palette_sum / n}}},
                           {"seconds", std::round(run_seconds)},
                           {"resumed_at_step", first_step}});
 

@@ -51,3 +51,60 @@ TEST(Losses, GradientsFlow) {
   loss.backward();
   EXPECT_GT(x.grad().abs().sum().item<double>(), 0.0);
 }
+
+namespace {
+
+// Half Prussian blue, half cream, in two blocks: the palette of a print.
+torch::Tensor two_colour_picture(int64_t h, int64_t w, bool stripes) {
+  auto blue = torch::tensor({0.1f, 0.2f, 0.6f}).view({1, 3, 1, 1});
+  auto cream = torch::tensor({0.9f, 0.85f, 0.7f}).view({1, 3, 1, 1});
+  auto which = stripes ? (torch::arange(w) % 2 == 0).view({1, 1, 1, w}).expand({1, 1, h, w})
+                       : (torch::arange(h) < h / 2).view({1, 1, h, 1}).expand({1, 1, h, w});
+  return torch::where(which, blue, cream);
+}
+
+torch::Tensor unit_directions() {
+  auto d = torch::randn({32, 3}, at::make_generator<at::CPUGeneratorImpl>(3));
+  return d / d.norm(2, 1, true);
+}
+
+}  // namespace
+
+TEST(Losses, SlicedColourDistanceSeesThePaletteNotTheLayout) {
+  const auto directions = unit_directions();
+  const auto palette = sorted_colour_projections(two_colour_picture(40, 60, false), directions);
+  // The same colours in the same shares, laid out otherwise, at another
+  // size and in a batch of two: nothing to pay.
+  auto stripes = two_colour_picture(20, 30, true);
+  EXPECT_NEAR(sliced_colour_distance(torch::cat({stripes, stripes}), directions, palette).item<double>(), 0.0, 1e-12);
+  // Their mean colour everywhere (what a Gram-matched network paints):
+  // the distance is the palette's variance along the directions.
+  auto mean = torch::tensor({0.5f, 0.525f, 0.65f}).view({1, 3, 1, 1}).expand({1, 3, 16, 16});
+  const double grey = sliced_colour_distance(mean, directions, palette).item<double>();
+  EXPECT_GT(grey, 0.01);
+  // All cream: also wrong, the blue half is missing.
+  auto cream = torch::tensor({0.9f, 0.85f, 0.7f}).view({1, 3, 1, 1}).expand({1, 3, 16, 16});
+  EXPECT_GT(sliced_colour_distance(cream, directions, palette).item<double>(), 0.01);
+}
+
+TEST(Losses, SlicedColourDistanceGradientSpreadsAGreyTowardsThePalette) {
+  const auto directions = unit_directions();
+  const auto palette = sorted_colour_projections(two_colour_picture(40, 60, false), directions);
+  // A grey picture with a little variation, so that its pixels can part.
+  auto x = (torch::full({1, 3, 16, 16}, 0.5f) + 0.02f * torch::rand({1, 3, 16, 16})).requires_grad_(true);
+  const double before = sliced_colour_distance(x, directions, palette).item<double>();
+  // The mean over pixels makes each pixel's gradient about 1/256 of its
+  // error; a step of 100 moves it about half way.
+  torch::optim::SGD sgd({x}, torch::optim::SGDOptions(100.0));
+  for (int i = 0; i < 100; ++i) {
+    sgd.zero_grad();
+    sliced_colour_distance(x, directions, palette).backward();
+    sgd.step();
+  }
+  const double after = sliced_colour_distance(x, directions, palette).item<double>();
+  EXPECT_LT(after, 0.1 * before) << "before " << before << ", after " << after;
+  // Part of the picture went blue: the blue channel now exceeds the red one
+  // by a wide margin somewhere.
+  auto blueness = (x[0][2] - x[0][0]).max().item<double>();
+  EXPECT_GT(blueness, 0.3);
+}

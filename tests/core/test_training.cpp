@@ -38,10 +38,11 @@ TrainingOptions tiny_options(const fs::path& output, int steps) {
   o.output = output.string();
   o.seed = 7;
   // Every test also covers the offsets, the enlarged crops, the shifted
-  // second pass and their replay on resuming.
+  // second pass, the palette term and their replay on resuming.
   o.jitter = 4;
   o.max_zoom = 3.0;
   o.shift_weight = 1.0;
+  o.palette_weight = 1.0;
   o.loss.style_regions = 2;
   return o;
 }
@@ -69,6 +70,7 @@ TEST(StyleTrainer, WritesAModelTheLoadersRead) {
     EXPECT_EQ(p.steps, 3);
     EXPECT_TRUE(std::isfinite(p.loss.total));
     EXPECT_GT(p.loss.style, 0.0);
+    EXPECT_GT(p.palette, 0.0);
     return true;
   }));
   EXPECT_EQ(calls, 3);
@@ -209,6 +211,9 @@ TEST(StyleTrainer, BadOptionsAreClearErrors) {
   o = tiny_options(out, 2);
   o.max_zoom = 0.5;
   expect_error(o, "zoom");
+  o = tiny_options(out, 2);
+  o.palette_weight = -1;
+  expect_error(o, "palette weight");
   o = tiny_options(out, 2);
   o.loss.style_regions = 0;
   expect_error(o, "style regions");

@@ -24,4 +24,19 @@ torch::Tensor style_loss(const torch::Tensor& gram, const torch::Tensor& target_
 // Mean squared difference between neighbouring pixels, both directions.
 torch::Tensor total_variation_loss(const torch::Tensor& image);
 
+// A colour distribution, for matching a whole palette rather than the second
+// moments a Gram matrix sees (mixed with texture there, so a painting of a
+// cream sky and blue waves is met with beige-grey; Risser et al. 2017 make
+// the same point with histogram losses). The pixels of `images` (N x 3 x H x
+// W, all pooled) projected on `directions` (K x 3, unit rows), each row
+// sorted: K x (N H W).
+torch::Tensor sorted_colour_projections(const torch::Tensor& images, const torch::Tensor& directions);
+// Sliced Wasserstein distance between the colours of `images` and a
+// palette given as its sorted_colour_projections on the same directions:
+// the mean squared difference of the sorted projections, the palette's
+// resampled at the images' quantiles. 0 for the palette's own pixels in any
+// order or arrangement.
+torch::Tensor sliced_colour_distance(const torch::Tensor& images, const torch::Tensor& directions,
+                                     const torch::Tensor& palette_projections);
+
 }  // namespace impasto

@@ -54,6 +54,12 @@ struct TrainingOptions {
   // at 100%, and paints them with blobs of the painting's loudest colour
   // (docs/training.md); 1: never.
   double max_zoom = 1.0;
+  // Weight of a palette term: the colours of each step's output, all crops
+  // pooled, are matched to the painting's colour distribution
+  // (sliced_colour_distance, 0..1 scale). The style term alone leaves a
+  // painting of a few strong colours on a pale ground pale (docs/training.md);
+  // 0: off.
+  double palette_weight = 0.0;
   // Whether the loss sees the output clipped to [0, 1], as the plug-in
   // shows it. Clipped pixels get no gradient from any loss term.
   bool clip_output = true;
@@ -69,6 +75,7 @@ struct TrainingProgress {
   int steps = 0;       // total
   LossBreakdown loss;  // of the last batch (total includes the shift term)
   double shift = 0.0;  // the shift-consistency term, before its weight
+  double palette = 0.0;  // the palette term, before its weight
   double seconds = 0;  // since this run (or resumption) started
   bool checkpoint = false;  // a checkpoint was just written
 };

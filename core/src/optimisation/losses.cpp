@@ -42,4 +42,24 @@ torch::Tensor total_variation_loss(const torch::Tensor& image) {
   return loss;
 }
 
+torch::Tensor sorted_colour_projections(const torch::Tensor& images, const torch::Tensor& directions) {
+  auto pixels = images.permute({1, 0, 2, 3}).reshape({images.size(1), -1});  // 3 x (N H W)
+  return std::get<0>(directions.matmul(pixels).sort(1));
+}
+
+torch::Tensor sliced_colour_distance(const torch::Tensor& images, const torch::Tensor& directions,
+                                     const torch::Tensor& palette_projections) {
+  auto sorted = sorted_colour_projections(images, directions);
+  const int64_t n = sorted.size(1), m = palette_projections.size(1);
+  // The palette's value at each of the images' quantiles (i + 0.5) / n.
+  auto at = torch::arange(n, torch::TensorOptions().dtype(torch::kDouble))
+                .add_(0.5)
+                .mul_(static_cast<double>(m) / static_cast<double>(n))
+                .floor_()
+                .clamp_(0, static_cast<double>(m - 1))
+                .to(torch::kLong)
+                .to(palette_projections.device());
+  return torch::mse_loss(sorted, palette_projections.index_select(1, at));
+}
+
 }  // namespace impasto

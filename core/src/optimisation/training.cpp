@@ -31,6 +31,7 @@ void validate(const TrainingOptions& o) {
   if (o.residual_blocks < 0 || o.residual_blocks > 32) throw Error("The number of residual blocks must be between 0 and 32.");
   if (o.jitter < 0 || o.jitter > o.crop_size / 2) throw Error("The jitter must be between 0 and half the crop size.");
   if (!(std::isfinite(o.shift_weight) && o.shift_weight >= 0.0)) throw Error("The shift weight must be zero or more.");
+  if (!(std::isfinite(o.palette_weight) && o.palette_weight >= 0.0)) throw Error("The palette weight must be zero or more.");
   if (!(std::isfinite(o.max_zoom) && o.max_zoom >= 1.0 && o.max_zoom <= 16.0))
     throw Error("The largest zoom must be between 1 and 16.");
   if (o.shift_weight > 0.0 && o.crop_size < 32) throw Error("The shift-consistency term needs crops of 32 pixels or more.");
@@ -69,6 +70,7 @@ nlohmann::json recipe_record(const TrainingOptions& o, const PerceptualLossOptio
   record["jitter"] = o.jitter;
   record["shift_weight"] = o.shift_weight;
   record["max_zoom"] = o.max_zoom;
+  record["palette_weight"] = o.palette_weight;
   record["weights"] = {{"content", loss.content_weight}, {"style", loss.style_weight}, {"tv", loss.tv_weight}};
   record["loss_network"] = o.network.network;
   nlohmann::json style_layers = nlohmann::json::object();
@@ -104,6 +106,9 @@ struct StyleTrainer::State {
   Ml5TransformerNet net{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer;
   std::vector<torch::Tensor> photos;  // 1 x 3 x H x W uint8, short side about 1.25 crops
+  // The palette term's directions in RGB and the painting's colours
+  // projected on them (sorted_colour_projections).
+  torch::Tensor palette_directions, palette_projections;
   int step = 0;
 
   fs::path checkpoint_dir() const { return fs::path(options.output) / "checkpoint"; }
@@ -189,6 +194,16 @@ struct StyleTrainer::State {
     return torch::mse_loss(inner(shifted), inner(output.narrow(2, dy, size).narrow(3, dx, size)));
   }
 
+  // Directions depend only on the seed, so a resumed run matches the same
+  // projections. 32 of them: the distance over 3 channels settles to within
+  // a few per cent of its many-direction value.
+  void set_palette(const torch::Tensor& style_rgb) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed * 1000039ull);
+    auto directions = torch::randn({32, 3}, gen);
+    palette_directions = (directions / directions.norm(2, 1, true)).to(device);
+    palette_projections = sorted_colour_projections(style_rgb, palette_directions);
+  }
+
   // The offset the losses see step `s` from, as reproducible as its batch.
   std::pair<int64_t, int64_t> jitter(int s) const {
     if (options.jitter == 0) return {0, 0};
@@ -216,6 +231,7 @@ StyleTrainer::StyleTrainer(const Image& style, TrainingOptions options, bool res
                        std::max<int64_t>(16, std::llround(style_rgb.size(3) * f)));
     s.loss = std::make_unique<PerceptualLoss>(network, std::vector<torch::Tensor>{style_rgb.to(s.device)},
                                               std::vector<double>{1.0}, s.options.loss);
+    if (s.options.palette_weight > 0.0) s.set_palette(style_rgb.to(s.device));
     s.net = Ml5TransformerNet(architecture_of(s.options), s.options.seed);
     s.net->to(s.device);
     s.optimizer = std::make_unique<torch::optim::Adam>(s.net->parameters(), torch::optim::AdamOptions(s.options.learning_rate));
@@ -262,7 +278,15 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
       const int64_t seen = s.options.crop_size - s.options.jitter;
       auto seen_input = input.narrow(2, dy, seen).narrow(3, dx, seen);
       const auto targets = s.loss->content_targets(seen_input);
-      auto loss = s.loss->loss(output.narrow(2, dy, seen).narrow(3, dx, seen), targets, &breakdown);
+      auto seen_output = output.narrow(2, dy, seen).narrow(3, dx, seen);
+      auto loss = s.loss->loss(seen_output, targets, &breakdown);
+      double palette = 0.0;
+      if (s.options.palette_weight > 0.0) {
+        auto term = sliced_colour_distance(seen_output, s.palette_directions, s.palette_projections);
+        palette = term.item<double>();
+        loss = loss + s.options.palette_weight * term;
+        breakdown.total += s.options.palette_weight * palette;
+      }
       double shift = 0.0;
       if (s.options.shift_weight > 0.0) {
         auto term = s.shift_consistency(input, output, s.step);
@@ -281,6 +305,7 @@ bool StyleTrainer::train(const TrainingCallback& progress) {
       p.steps = s.options.steps;
       p.loss = breakdown;
       p.shift = shift;
+      p.palette = palette;
       p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       p.checkpoint = (s.options.checkpoint_every > 0 && s.step % s.options.checkpoint_every == 0) || s.step == s.options.steps;
       if (p.checkpoint) s.write_checkpoint();
