@@ -73,7 +73,7 @@ struct TrainingOptions {
 struct TrainingProgress {
   int step = 0;        // steps done
   int steps = 0;       // total
-  LossBreakdown loss;  // of the last batch (total includes the shift term)
+  LossBreakdown loss;  // of the last batch (total includes the shift and palette terms)
   double shift = 0.0;  // the shift-consistency term, before its weight
   double palette = 0.0;  // the palette term, before its weight
   double seconds = 0;  // since this run (or resumption) started
