@@ -59,7 +59,7 @@ const char* usage =
     "  --jitter N              the losses see the output from a random offset\n"
     "                          of up to N pixels per step (16)\n"
     "  --shift-weight W        weight of the shift-consistency term (0: off)\n"
-"  --palette-weight W      weight of the palette term: the output's colours\n"
+    "  --palette-weight W      weight of the palette term: the output's colours\n"
     "                          matched to the painting's (0: off)\n"
     "  --zoom Z                some crops enlarged, up to Z times: the smooth\n"
     "                          areas of large photos (1: off)\n"

@@ -51,14 +51,11 @@ torch::Tensor sliced_colour_distance(const torch::Tensor& images, const torch::T
                                      const torch::Tensor& palette_projections) {
   auto sorted = sorted_colour_projections(images, directions);
   const int64_t n = sorted.size(1), m = palette_projections.size(1);
-  // The palette's value at each of the images' quantiles (i + 0.5) / n.
-  auto at = torch::arange(n, torch::TensorOptions().dtype(torch::kDouble))
-                .add_(0.5)
-                .mul_(static_cast<double>(m) / static_cast<double>(n))
-                .floor_()
-                .clamp_(0, static_cast<double>(m - 1))
-                .to(torch::kLong)
-                .to(palette_projections.device());
+  // The palette's value at each of the images' quantiles (i + 0.5) / n:
+  // index floor((2i + 1) m / 2n), always below m.
+  auto at = (torch::arange(n, torch::TensorOptions().dtype(torch::kLong).device(palette_projections.device())) * 2 + 1)
+                .mul_(m)
+                .div_(2 * n, "floor");
   return torch::mse_loss(sorted, palette_projections.index_select(1, at));
 }
 

@@ -229,9 +229,10 @@ StyleTrainer::StyleTrainer(const Image& style, TrainingOptions options, bool res
     const double f = static_cast<double>(s.options.style_size) / std::max(style_rgb.size(2), style_rgb.size(3));
     style_rgb = resize(style_rgb, std::max<int64_t>(16, std::llround(style_rgb.size(2) * f)),
                        std::max<int64_t>(16, std::llround(style_rgb.size(3) * f)));
-    s.loss = std::make_unique<PerceptualLoss>(network, std::vector<torch::Tensor>{style_rgb.to(s.device)},
-                                              std::vector<double>{1.0}, s.options.loss);
-    if (s.options.palette_weight > 0.0) s.set_palette(style_rgb.to(s.device));
+    style_rgb = style_rgb.to(s.device);
+    s.loss = std::make_unique<PerceptualLoss>(network, std::vector<torch::Tensor>{style_rgb}, std::vector<double>{1.0},
+                                              s.options.loss);
+    if (s.options.palette_weight > 0.0) s.set_palette(style_rgb);
     s.net = Ml5TransformerNet(architecture_of(s.options), s.options.seed);
     s.net->to(s.device);
     s.optimizer = std::make_unique<torch::optim::Adam>(s.net->parameters(), torch::optim::AdamOptions(s.options.learning_rate));
